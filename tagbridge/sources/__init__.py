@@ -1,0 +1,1 @@
+"""One module per remote source. Each builds requests and parses responses; none performs I/O."""
