@@ -77,6 +77,10 @@ class Settings:
     min_score: float = 0.85
     #: Results to ask iTunes' search for.
     search_limit: int = 10
+    #: Seconds to wait for a service to answer before calling it unavailable.
+    timeout: float = 20.0
+    #: Times to wait out a rate-limit answer (429, iTunes' empty 403) before reporting it.
+    rate_limit_retries: int = 2
     rates: Mapping[str, RateLimit] = field(
         default_factory=lambda: {k: parse_rate(v) for k, v in _DEFAULT_RATES.items()}
     )
@@ -185,6 +189,15 @@ def settings_from_env(env: Mapping[str, str], base: Settings | None = None) -> S
                 changes[attr] = parse(env[var])
             except ConfigError as exc:
                 raise ConfigError(f"{var}: {exc}") from None
+    for var, attr, kind in (("TAGBRIDGE_TIMEOUT", "timeout", float), ("TAGBRIDGE_RATE_LIMIT_RETRIES", "rate_limit_retries", int)):
+        if env.get(var):
+            try:
+                value = kind(env[var])
+            except ValueError:
+                raise ConfigError(f"{var} must be a {'number of seconds' if kind is float else 'whole number'}") from None
+            if value < 0 or (kind is float and value == 0):
+                raise ConfigError(f"{var} must be positive")
+            changes[attr] = value
     if env.get("TAGBRIDGE_MIN_SCORE"):
         try:
             score = float(env["TAGBRIDGE_MIN_SCORE"])

@@ -1,0 +1,73 @@
+"""The one ranking function for cover candidates from every source.
+
+What belongs here: ordering, de-duplication and the abstain threshold. What doesn't: deciding
+whether a candidate is the right album at all (core/match.py) or fetching anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from tagbridge.core.config import Settings
+from tagbridge.core.model import ArtCandidate
+
+__all__ = ["rank_covers", "sort_key"]
+
+#: A size we treat as "as big as it gets" when the user asked for the original upload.
+_ORIGINAL_TARGET = 100_000
+
+
+def sort_key(candidate: ArtCandidate, settings: Settings) -> tuple[float, ...]:
+    """The ranking key; smaller sorts first. Criteria in priority order."""
+    target = settings.size.pixels or _ORIGINAL_TARGET
+    order = settings.sources
+    return (
+        # 1. Identity confidence: an ID link beats an exact text match beats a fuzzy one.
+        -candidate.match.strength,
+        # 2. Pixels, up to the target: bigger helps only until it reaches what was asked for.
+        -min(candidate.expected_size or 0, target),
+        # 3. Source preference, as the user ordered --sources.
+        order.index(candidate.source) if candidate.source in order else len(order),
+        # 4. Match score: the closer text match among equals.
+        -candidate.score,
+    )
+
+
+def rank_covers(
+    candidates: Iterable[ArtCandidate], settings: Settings
+) -> tuple[tuple[ArtCandidate, ...], tuple[ArtCandidate, ...]]:
+    """Rank candidates best first and drop those under ``settings.min_score``.
+
+    The same album reached twice (say by barcode and by search) is kept once, at its strongest.
+    Each kept candidate gains a reason stating its rank and the criteria that placed it.
+
+    Returns:
+        ``(ranked, rejected)``; an empty ``ranked`` means abstain.
+    """
+    best: dict[tuple[str, str, str], ArtCandidate] = {}
+    for cand in candidates:
+        key = (cand.source, cand.id, cand.url)
+        held = best.get(key)
+        if held is None or sort_key(cand, settings) < sort_key(held, settings):
+            best[key] = cand
+    kept = [c for c in best.values() if c.score >= settings.min_score]
+    rejected = tuple(
+        replace(c, reasons=c.reasons + (f"score {c.score:.2f} is under the minimum {settings.min_score:.2f}",))
+        for c in best.values()
+        if c.score < settings.min_score
+    )
+    kept.sort(key=lambda c: sort_key(c, settings))
+    ranked = tuple(replace(c, reasons=c.reasons + (_rank_reason(i + 1, c, settings),)) for i, c in enumerate(kept))
+    return ranked, rejected
+
+
+def _rank_reason(position: int, cand: ArtCandidate, settings: Settings) -> str:
+    size = cand.expected_size
+    size_text = f"{size}px" if size else "size unknown"
+    if cand.width is None and size:
+        size_text = f"about {size}px (not probed)"
+    return (
+        f"ranked {position}: {cand.match.value} match, {size_text} against target {settings.size}, "
+        f"source {cand.source}, score {cand.score:.2f}"
+    )
