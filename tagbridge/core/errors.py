@@ -13,6 +13,7 @@ __all__ = [
     "BadResponse",
     "RateLimited",
     "Unavailable",
+    "redact_url",
 ]
 
 
@@ -38,7 +39,7 @@ class ResponseError(SourceError):
 
     def __init__(self, source: str, url: str, status: int, message: str = "") -> None:
         detail = message or f"HTTP {status}"
-        super().__init__(source, f"{detail} from {_redact(url)}")
+        super().__init__(source, f"{detail} from {redact_url(url)}")
         self.url = url
         self.status = status
 
@@ -47,7 +48,7 @@ class BadResponse(SourceError):
     """The body is not what the service promises: HTML where JSON was due, truncated JSON, wrong shape."""
 
     def __init__(self, source: str, url: str, message: str) -> None:
-        super().__init__(source, f"{message} from {_redact(url)}")
+        super().__init__(source, f"{message} from {redact_url(url)}")
         self.url = url
 
 
@@ -64,7 +65,7 @@ class Unavailable(SourceError):
     """The service could not be reached or answered 5xx: timeout, refused connection, outage."""
 
 
-def _redact(url: str) -> str:
+def redact_url(url: str) -> str:
     """Drop the query string's secret-looking parameters so errors never carry credentials."""
     if "?" not in url:
         return url

@@ -111,12 +111,16 @@ class SourceReport:
     ok: bool
     candidates: int = 0
     error: str | None = None
+    #: Why a source was not asked at all, e.g. CAA without an MBID.
+    skipped: str | None = None
 
     def to_json(self) -> dict[str, object]:
         """For the CLI's JSON ``sources`` list."""
         out: dict[str, object] = {"source": self.source, "ok": self.ok, "candidates": self.candidates}
         if self.error:
             out["error"] = self.error
+        if self.skipped:
+            out["skipped"] = self.skipped
         return out
 
 

@@ -35,7 +35,7 @@ from urllib3.util.retry import Retry
 
 from tagbridge import __version__
 from tagbridge.core.config import RateLimit
-from tagbridge.core.errors import BadResponse, SourceError, Unavailable, _redact
+from tagbridge.core.errors import BadResponse, SourceError, Unavailable, redact_url
 from tagbridge.core.http import HttpRequest, HttpResponse, Lookup, rate_limit_wait, run_lookup
 from tagbridge.drivers.ratelimit import HostRateLimiter
 
@@ -171,7 +171,7 @@ class SyncDriver:
         if key is not None:
             hit = self._cached(key)
             if hit is not None:
-                _log.debug("%s %s -> %d (cached)", request.method, _redact(request.full_url), hit.status)
+                _log.debug("%s %s -> %d (cached)", request.method, redact_url(request.full_url), hit.status)
                 return hit
         # Only requests that reach the network spend a rate-limit slot.
         self._limiter.acquire(request.host, self.options.sleep)
@@ -184,11 +184,11 @@ class SyncDriver:
                 response.close()
         except requests.RequestException as exc:
             error = _translate(request, exc, self.options.timeout)
-            _log.debug("%s %s failed after %.2f s: %s", request.method, _redact(request.full_url),
+            _log.debug("%s %s failed after %.2f s: %s", request.method, redact_url(request.full_url),
                        time.monotonic() - started, error)
             raise error from None
         elapsed = time.monotonic() - started
-        _log.debug("%s %s -> %d in %.2f s", request.method, _redact(request.full_url), response.status_code, elapsed)
+        _log.debug("%s %s -> %d in %.2f s", request.method, redact_url(request.full_url), response.status_code, elapsed)
         if key is not None:
             self._store_response(key, response, body)
         return HttpResponse(status=response.status_code, url=response.url, body=body,
@@ -393,7 +393,7 @@ class _RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if "?" in message:
-            record.msg = _URLISH.sub(lambda m: _redact(m.group(0)), message)
+            record.msg = _URLISH.sub(lambda m: redact_url(m.group(0)), message)
             record.args = ()
         return True
 

@@ -1,0 +1,439 @@
+"""Matching accuracy and speed of tagbridge's iTunes album search, against beets' fetchart rule.
+
+What belongs here: loading the labelled cases (``bench/cases/*.jsonl``), making tagbridge's
+decision for each (``itunes.search_art`` run by the replay driver, then ``rank_covers``), making
+the baseline's decision (beets' fetchart iTunes rule, reimplemented below), and printing
+accuracy, throughput and their ratios. What doesn't: any rule about what matches; this script
+only measures tagbridge's own modules, and never changes them.
+
+Run ``python bench/match_accuracy.py [--cases FILE] [--repeat N] [--verbose]``; bench/README.md
+says how to read the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script from anywhere: make the checkout importable
+    sys.path.insert(0, str(ROOT))
+
+from tagbridge.core import fuzz
+from tagbridge.core.config import Settings
+from tagbridge.core.match import match_album
+from tagbridge.core.model import AlbumQuery
+from tagbridge.core.rank import rank_covers
+from tagbridge.drivers.replay import Canned, ReplayDriver
+from tagbridge.sources import itunes
+
+__all__ = [
+    "BENCH_SETTINGS",
+    "DEFAULT_CASES",
+    "Case",
+    "Score",
+    "fetchart_pick",
+    "load_cases",
+    "main",
+    "score_picks",
+    "tagbridge_pick",
+]
+
+DEFAULT_CASES = ROOT / "bench" / "cases" / "itunes_albums.jsonl"
+#: The time each throughput measurement aims at when --repeat is not given.
+TARGET_SECONDS = 2.0
+#: The issue's target for tagbridge.
+TARGET_PRECISION = 0.99
+TARGET_RECALL = 0.95
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Case:
+    """One labelled query: what was asked, what iTunes answered, and which album is right."""
+
+    id: str
+    trap: str
+    artist: str
+    album: str
+    tracks: int | None
+    year: int | None
+    results: tuple[dict[str, object], ...]
+    expect: str | None  # the right collectionId, or None when no result is the album
+    body: bytes  # the /search answer as iTunes sends it
+
+    @property
+    def category(self) -> str:
+        """The id's first part: plain, norm, edition, content, absent, ..."""
+        return self.id.split("-", 1)[0]
+
+    @property
+    def findable(self) -> bool:
+        """True when one of the results is the right album."""
+        return self.expect is not None
+
+    def describe_query(self) -> str:
+        """``artist — album (tracks, year)`` for listings."""
+        extra = ", ".join(f"{v}{u}" for v, u in ((self.tracks, " tr"), (self.year, "")) if v is not None)
+        return f"{self.artist} — {self.album}" + (f" ({extra})" if extra else "")
+
+    def describe_result(self, collection_id: str | None) -> str:
+        """``artist — title [id]`` of one result, or ``(none)``."""
+        if collection_id is None:
+            return "(none)"
+        for row in self.results:
+            if str(row.get("collectionId")) == collection_id:
+                return f"{row.get('artistName')} — {row.get('collectionName')} [{collection_id}]"
+        return f"[{collection_id}] (not among the results)"
+
+
+def _body(results: Sequence[object]) -> bytes:
+    # Apple's /search bodies start with three newlines; parse_json must cope, so keep them.
+    return b"\n\n\n" + json.dumps({"resultCount": len(results), "results": list(results)}).encode("utf-8")
+
+
+def _optional_int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def load_cases(path: Path = DEFAULT_CASES) -> list[Case]:
+    """Read a cases file (JSON Lines, one case a line; blank lines and ``#`` lines skipped).
+
+    Raises:
+        ValueError: naming the line, when a case lacks a field or its ``expect`` is not one of its results.
+    """
+    cases: list[Case] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            raw = json.loads(line)
+            query = raw["query"]
+            results = tuple(raw["results"])
+            expect = raw["expect"]
+            case = Case(
+                id=str(raw["id"]),
+                trap=str(raw.get("trap", "")),
+                artist=str(query["artist"]),
+                album=str(query["album"]),
+                tracks=_optional_int(query.get("tracks")),
+                year=_optional_int(query.get("year")),
+                results=results,
+                expect=None if expect is None else str(expect),
+                body=_body(results),
+            )
+        except (KeyError, TypeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{path}:{number}: not a case ({exc!r})") from None
+        if case.expect is not None and case.expect not in {str(r.get("collectionId")) for r in results}:
+            raise ValueError(f"{path}:{number}: expect {case.expect} is not among the case's results")
+        cases.append(case)
+    return cases
+
+
+# --- the two contenders ----------------------------------------------------------------------
+
+#: The settings tagbridge runs with: defaults (min_score, size), a fake host, one storefront.
+BENCH_SETTINGS = Settings(itunes_url="http://bench.invalid", countries=("US",))
+
+
+def _query(case: Case) -> AlbumQuery:
+    return AlbumQuery(artist=case.artist, album=case.album, tracks=case.tracks, year=case.year)
+
+
+def tagbridge_pick(case: Case, settings: Settings = BENCH_SETTINGS) -> str | None:
+    """tagbridge's choice: the top-ranked candidate's collection id, or None when it abstains."""
+    driver = ReplayDriver([("/search", Canned(body=case.body))])
+    found = driver.run(itunes.search_art(settings, _query(case)))
+    ranked, _rejected = rank_covers(found, settings)
+    return ranked[0].id if ranked else None
+
+
+def fetchart_pick(case: Case) -> str | None:
+    """beets' fetchart ITunesStore rule on the same answer.
+
+    The first result whose ``artistName`` equals the album artist and whose ``collectionName``
+    equals the album, both exactly (case-sensitive); failing that, the first result; no
+    results, nothing (beetsplug/fetchart.py, ``ITunesStore.get``).
+    """
+    data = json.loads(case.body)
+    results = (data.get("results") or []) if isinstance(data, dict) else []
+    # beets skips a row without artworkUrl100 (KeyError) and falls back to results[0]'s art.
+    rows = [r for r in results if isinstance(r, dict) and "artworkUrl100" in r]
+    for row in rows:
+        if row.get("artistName") == case.artist and row.get("collectionName") == case.album:
+            return str(row["collectionId"])
+    return str(rows[0]["collectionId"]) if rows else None
+
+
+# --- scoring ---------------------------------------------------------------------------------
+
+@dataclass(slots=True, kw_only=True)
+class Score:
+    """One contender's decisions over all cases and what they add up to."""
+
+    name: str
+    picks: dict[str, str | None] = field(default_factory=dict)  # case id -> collection id
+    errors: dict[str, str] = field(default_factory=dict)  # case id -> exception text
+    total: int = 0
+    findable: int = 0
+    picked: int = 0
+    correct: int = 0
+    wrong: list[Case] = field(default_factory=list)  # picked, and not the expected album
+    missed: list[Case] = field(default_factory=list)  # abstained, though the album was there
+
+    @property
+    def precision(self) -> float:
+        """Correct picks over picks (1.0 when it never picked)."""
+        return self.correct / self.picked if self.picked else 1.0
+
+    @property
+    def recall(self) -> float:
+        """Correct picks over findable cases."""
+        return self.correct / self.findable if self.findable else 1.0
+
+    @property
+    def abstain_rate(self) -> float:
+        """Cases with no pick over all cases."""
+        return (self.total - self.picked) / self.total if self.total else 0.0
+
+    def right(self, case: Case) -> bool:
+        """True when the decision on ``case`` was right: the expected album, or abstaining when none is."""
+        return self.picks.get(case.id) == case.expect and case.id not in self.errors
+
+
+def score_picks(name: str, cases: Iterable[Case], pick: Callable[[Case], str | None]) -> Score:
+    """Run ``pick`` on every case and tally it; an exception counts as abstaining and is recorded."""
+    score = Score(name=name)
+    for case in cases:
+        try:
+            chosen = pick(case)
+        except Exception as exc:  # noqa: BLE001  # a crash on one case is a finding to report, not the end of the run
+            score.errors[case.id] = f"{type(exc).__name__}: {exc}"
+            chosen = None
+        score.picks[case.id] = chosen
+        score.total += 1
+        score.findable += case.findable
+        if chosen is None:
+            if case.findable:
+                score.missed.append(case)
+            continue
+        score.picked += 1
+        if chosen == case.expect:
+            score.correct += 1
+        else:
+            score.wrong.append(case)
+    return score
+
+
+# --- throughput ------------------------------------------------------------------------------
+
+def _time_passes(cases: Sequence[Case], pick: Callable[[Case], object], repeat: int) -> float:
+    start = time.perf_counter()
+    for _ in range(repeat):
+        for case in cases:
+            pick(case)
+    return time.perf_counter() - start
+
+
+def _repeats_for(seconds_per_pass: float, target: float) -> int:
+    return max(1, math.ceil(target / max(seconds_per_pass, 1e-9)))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rate:
+    """Queries (or pairs) per second from one timed run."""
+
+    per_second: float
+    repeat: int
+    seconds: float
+
+
+def measure(cases: Sequence[Case], pick: Callable[[Case], object], repeat: int | None) -> Rate:
+    """Time ``pick`` over the cases ``repeat`` times (by default enough passes for ~2 s)."""
+    one = _time_passes(cases, pick, 1)  # warm-up, and the calibration when repeat is unset
+    count = repeat if repeat is not None else _repeats_for(one, TARGET_SECONDS)
+    seconds = _time_passes(cases, pick, count)
+    return Rate(per_second=len(cases) * count / seconds if seconds else math.inf, repeat=count, seconds=seconds)
+
+
+_Pair = tuple[AlbumQuery, str, str, int | None, int | None, bool]
+
+
+def _matcher_pairs(cases: Sequence[Case]) -> list[_Pair]:
+    """Every (query, result) pair as match_album's arguments, read the way sources/itunes.py reads rows."""
+    pairs: list[_Pair] = []
+    for case in cases:
+        query = _query(case)
+        for row in case.results:
+            artist = str(row.get("artistName", ""))
+            date = str(row.get("releaseDate", ""))
+            year = int(date[:4]) if date[:4].isdigit() else None
+            pairs.append((query, artist, str(row.get("collectionName", "")), _optional_int(row.get("trackCount")),
+                          year, artist.casefold() == "various artists"))
+    return pairs
+
+
+def _match_all(pairs: Sequence[_Pair]) -> list[tuple[str | None, float]]:
+    verdicts = []
+    for query, artist, title, tracks, year, compilation in pairs:
+        m = match_album(query, artist=artist, title=title, track_count=tracks, year=year, compilation=compilation)
+        verdicts.append((m.kind.value if m.kind else None, m.score))
+    return verdicts
+
+
+def matcher_worker(cases_path: Path, repeat: int | None, out: TextIO) -> None:
+    """Time ``match_album`` over every query/result pair; print one JSON line with the rate and a digest.
+
+    The backend is whatever ``tagbridge.core.fuzz`` chose on import; :func:`_run_worker` starts
+    each worker in a fresh interpreter, with rapidfuzz made unimportable for the pure one.
+    """
+    pairs = _matcher_pairs(load_cases(cases_path))
+    start = time.perf_counter()
+    verdicts = _match_all(pairs)
+    first = time.perf_counter() - start
+    count = repeat if repeat is not None else _repeats_for(first, TARGET_SECONDS)
+    start = time.perf_counter()
+    for _ in range(count):
+        _match_all(pairs)
+    seconds = time.perf_counter() - start
+    digest = hashlib.sha256(repr(verdicts).encode()).hexdigest()
+    json.dump({"backend": fuzz.BACKEND, "pairs": len(pairs), "repeat": count, "seconds": seconds,
+               "per_second": len(pairs) * count / seconds if seconds else None, "digest": digest}, out)
+    out.write("\n")
+
+
+# tagbridge.core.fuzz exposes a per-call ``backend=`` but match_album passes none through, so
+# the only way to run the matcher on the pure backend without patching tagbridge is the one
+# Picard's bundled build takes: no importable rapidfuzz. ``sys.modules[name] = None`` makes
+# ``import rapidfuzz`` raise ImportError in that interpreter.
+_WORKER = """
+import sys
+from pathlib import Path
+if sys.argv[2] == "pure":
+    sys.modules["rapidfuzz"] = None
+sys.path.insert(0, sys.argv[1])
+import match_accuracy
+match_accuracy.matcher_worker(Path(sys.argv[3]), int(sys.argv[4]) or None, sys.stdout)
+"""
+
+
+def _run_worker(cases_path: Path, backend: str, repeat: int | None) -> dict[str, object]:
+    here = str(Path(__file__).resolve().parent)
+    cmd = [sys.executable, "-c", _WORKER, here, backend, str(cases_path), str(repeat or 0)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines()
+        return {"error": lines[-1] if lines else f"exit status {done.returncode}"}
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    return loaded if isinstance(loaded, dict) else {"error": "the worker printed no JSON object"}
+
+
+# --- report ----------------------------------------------------------------------------------
+
+def _pct(x: float) -> str:
+    return f"{100 * x:6.1f}%"
+
+
+def print_accuracy(cases: Sequence[Case], scores: Sequence[Score], out: TextIO) -> None:
+    """The accuracy table and the per-category table."""
+    out.write(f"\n{'':28}{'picks':>6}{'correct':>9}{'wrong':>7}{'precision':>11}{'recall':>9}{'abstain':>9}\n")
+    for s in scores:
+        out.write(f"{s.name:28}{s.picked:6d}{s.correct:9d}{len(s.wrong):7d}{_pct(s.precision):>11}"
+                  f"{_pct(s.recall):>9}{_pct(s.abstain_rate):>9}\n")
+    out.write("\nright decisions by category (the expected album, or abstaining when none is right)\n")
+    out.write(f"{'category':10}{'cases':>7}{'findable':>10}" + "".join(f"{s.name.split()[0]:>12}" for s in scores) + "\n")
+    order = list(dict.fromkeys(c.category for c in cases))
+    for category in order:
+        group = [c for c in cases if c.category == category]
+        out.write(f"{category:10}{len(group):7d}{sum(c.findable for c in group):10d}"
+                  + "".join(f"{sum(s.right(c) for c in group):12d}" for s in scores) + "\n")
+
+
+def print_listing(score: Score, out: TextIO) -> None:
+    """tagbridge's wrong picks, misses and errors, one case a line."""
+    by_id = {c.id: c for c in score.wrong + score.missed}
+    for title, group in (("wrong picks", score.wrong), ("misses (abstained, album was there)", score.missed)):
+        out.write(f"\n{score.name} {title}: {len(group)}\n")
+        for case in group:
+            out.write(f"  {case.id}  [{case.trap}]\n      query: {case.describe_query()}\n"
+                      f"      picked: {case.describe_result(score.picks[case.id])}\n"
+                      f"      expected: {case.describe_result(case.expect)}\n")
+            if case.id in score.errors:
+                out.write(f"      error: {score.errors[case.id]}\n")
+    others = [cid for cid in score.errors if cid not in by_id]
+    if others:
+        out.write(f"\n{score.name} errors on other cases: {len(others)}\n")
+        for cid in others:
+            out.write(f"  {cid}: {score.errors[cid]}\n")
+
+
+def print_throughput(cases: Sequence[Case], repeat: int | None, cases_path: Path, out: TextIO) -> None:
+    """Queries per second of both contenders, and of the matcher under each fuzz backend."""
+    ours = measure(cases, tagbridge_pick, repeat)
+    theirs = measure(cases, fetchart_pick, repeat)
+    out.write("\nthroughput, same run, same cases (queries/s)\n")
+    for name, rate in (("tagbridge: parse+match+rank", ours), ("fetchart rule: parse+pick", theirs)):
+        out.write(f"  {name:34}{rate.per_second:12,.0f} q/s   ({rate.repeat} passes, {rate.seconds:.2f} s)\n")
+    out.write(f"  {'ratio tagbridge/fetchart':34}{ours.per_second / theirs.per_second:12.4f}\n")
+
+    rf, pure = (_run_worker(cases_path, b, repeat) for b in ("rapidfuzz", "pure"))
+    out.write("\nmatcher alone: match_album over every query/result pair, one fresh interpreter per backend\n")
+    for label, got in (("rapidfuzz backend", rf), ("pure-Python backend", pure)):
+        if "error" in got:
+            out.write(f"  {label:34}unavailable: {got['error']}\n")
+        else:
+            out.write(f"  {label:34}{float(str(got['per_second'])):12,.0f} pairs/s ({got['pairs']} pairs, "
+                      f"{got['repeat']} passes, backend reported: {got['backend']})\n")
+    if "error" not in rf and "error" not in pure:
+        ratio = float(str(pure["per_second"])) / float(str(rf["per_second"]))
+        same = "yes" if rf["digest"] == pure["digest"] else "NO: the backends disagree on some pair"
+        out.write(f"  {'ratio pure/rapidfuzz':34}{ratio:12.4f}\n  identical kinds and scores on every pair: {same}\n")
+        if rf["backend"] != "rapidfuzz":
+            out.write("  note: rapidfuzz is not installed here, so both runs used the pure backend\n")
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """The command line; returns 0 (the figures are the result, not the exit status)."""
+    stream = out if out is not None else sys.stdout
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0] if __doc__ else None)
+    parser.add_argument("--cases", type=Path, default=DEFAULT_CASES, help="JSONL cases file")
+    parser.add_argument("--repeat", type=int, default=None,
+                        help="passes over the cases per throughput measurement (default: enough for ~2 s)")
+    parser.add_argument("--verbose", action="store_true", help="list tagbridge's wrong picks and misses")
+    parser.add_argument("--no-throughput", action="store_true", help="accuracy only")
+    args = parser.parse_args(argv)
+    if args.repeat is not None and args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+
+    cases = load_cases(args.cases)
+    findable = sum(c.findable for c in cases)
+    settings = BENCH_SETTINGS
+    stream.write(f"tagbridge iTunes matching benchmark: {len(cases)} cases ({findable} findable, "
+                 f"{len(cases) - findable} not) from {args.cases}\n")
+    stream.write(f"tagbridge settings: min_score {settings.min_score}, storefronts "
+                 f"{','.join(settings.countries)}, fuzz backend {fuzz.BACKEND}\n")
+    ours = score_picks("tagbridge", cases, tagbridge_pick)
+    theirs = score_picks("fetchart rule (beets)", cases, fetchart_pick)
+    print_accuracy(cases, (ours, theirs), stream)
+    met = ours.precision >= TARGET_PRECISION and ours.recall >= TARGET_RECALL
+    stream.write(f"\ntarget: precision >= {TARGET_PRECISION:.0%} with recall >= {TARGET_RECALL:.0%}: "
+                 f"tagbridge {'MET' if met else 'NOT MET'} ({_pct(ours.precision).strip()} / {_pct(ours.recall).strip()})\n")
+    if ours.errors:
+        stream.write(f"tagbridge raised on {len(ours.errors)} case(s); see --verbose\n")
+    if args.verbose:
+        print_listing(ours, stream)
+    if not args.no_throughput:
+        print_throughput(cases, args.repeat, args.cases, stream)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

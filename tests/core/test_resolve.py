@@ -1,0 +1,106 @@
+"""The resolver across sources, run by the replay driver over real recorded bodies."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+from tagbridge.core.config import ArtSize, Settings
+from tagbridge.core.model import AlbumQuery, MatchKind
+from tagbridge.core.resolve import resolve_art
+from tagbridge.drivers.replay import Canned, ReplayDriver
+
+from shared_paths import recorded
+
+SETTINGS = Settings(itunes_url="http://itunes.test", caa_url="http://caa.test", musicbrainz_url="http://mb.test",
+                    countries=("US",), size=ArtSize(1200))
+RAM = "itunes/catalogmigrator_search_album_daft_punk_ram_limit25.json"
+CAA_MBID = "0f66c2eb-cbb5-4dc1-aa64-b5b4a0465e6a"
+CAA_BODY = "caa/caa_release_0f66c2eb_3img_with1200_graphbrainz.json"
+MB_APPLE = "musicbrainz/mb_release_83a3f2c0_inc-url-rels_spotify_free_streaming_apple_streaming.json"
+APPLE_MBID = "83a3f2c0-3ca7-4e6e-9de8-f740a1eb8990"
+
+
+def png(width: int, height: int) -> bytes:
+    """A valid PNG header of the given size (the probe reads only the header)."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+
+
+def test_ranks_caa_id_match_above_itunes_text_match() -> None:
+    driver = ReplayDriver([
+        (f"/release/{CAA_MBID}", Canned(recorded(CAA_BODY))),
+        ("/search", Canned(recorded(RAM))),
+    ])
+    query = AlbumQuery(artist="Daft Punk", album="Random Access Memories", release_group=None, mbid=None)
+    result = driver.run(resolve_art(SETTINGS, query))
+    assert [c.source for c in result.candidates][:1] == ["itunes"], "without an MBID only iTunes can answer"
+
+    query = AlbumQuery(artist="Daft Punk", album="Random Access Memories", mbid=CAA_MBID)
+    result = driver.run(resolve_art(SETTINGS, query))
+    assert result.candidates[0].source == "caa" and result.candidates[0].match is MatchKind.ID
+    assert any(c.source == "itunes" for c in result.candidates), "the text match still follows"
+
+
+def test_musicbrainz_failure_is_reported_and_text_search_goes_on() -> None:
+    driver = ReplayDriver([
+        (f"/ws/2/release/{APPLE_MBID}", Canned(b"<html>502 Bad Gateway</html>", status=502)),
+        ("/search", Canned(recorded(RAM))),
+    ])
+    query = AlbumQuery(artist="Daft Punk", album="Random Access Memories", mbid=APPLE_MBID)
+    result = driver.run(resolve_art(SETTINGS, query))
+    reports = {r.source: r for r in result.reports}
+    assert not reports["musicbrainz"].ok and "502" in (reports["musicbrainz"].error or "")
+    assert result.candidates and result.candidates[0].source == "itunes"
+
+
+def test_musicbrainz_link_and_barcode_flow_into_the_query() -> None:
+    driver = ReplayDriver([
+        (f"/ws/2/release/{APPLE_MBID}", Canned(recorded(MB_APPLE))),
+    ])
+    result = driver.run(resolve_art(SETTINGS, AlbumQuery(mbid=APPLE_MBID)))
+    assert result.query.links.itunes_ids == (("578168980", "US"),)
+    assert result.query.links.spotify_album_ids == ("1eyWP34kB2qZ1CrH5LGTmp",)
+    assert result.query.barcode == "884501818353"
+    lookups = [r for r in driver.requests if r.url.endswith("/lookup")]
+    assert lookups and ("id", "578168980") in lookups[0].params, "the Apple link is looked up by id"
+
+
+def test_timeout_in_one_source_leaves_the_other() -> None:
+    driver = ReplayDriver([
+        (f"/release/{CAA_MBID}", Canned(status=0)),
+        ("/search", Canned(recorded(RAM))),
+    ])
+    result = driver.run(resolve_art(SETTINGS, AlbumQuery(artist="Daft Punk", album="Random Access Memories", mbid=CAA_MBID)))
+    reports = {r.source: r for r in result.reports}
+    assert not reports["caa"].ok and "timed out" in (reports["caa"].error or "")
+    assert result.candidates[0].source == "itunes"
+
+
+def test_probe_learns_real_sizes_and_reranks() -> None:
+    caa_url = "http://coverartarchive.org/release/0f66c2eb-cbb5-4dc1-aa64-b5b4a0465e6a/28819846237-1200.jpg"
+    driver = ReplayDriver([
+        (f"/release/{CAA_MBID}", Canned(recorded(CAA_BODY))),
+        ("/search", Canned(recorded(RAM))),
+        (lambda r: "mzstatic" in r.url, Canned(png(1200, 1200), status=206)),
+        (lambda r: r.url.startswith(("http://coverartarchive.org", "https://coverartarchive.org")),
+         Canned(png(1000, 1000), status=206)),
+    ])
+    query = AlbumQuery(artist="Daft Punk", album="Random Access Memories", mbid=CAA_MBID)
+    result = driver.run(resolve_art(SETTINGS, query, probe=True))
+    caa = next(c for c in result.candidates if c.source == "caa")
+    itunes = next(c for c in result.candidates if c.source == "itunes")
+    assert (caa.width, caa.height) == (1000, 1000) and (itunes.width, itunes.height) == (1200, 1200)
+    assert any("probed: 1000x1000" in r for r in caa.reasons)
+    assert caa_url.rsplit("/", 1)[1] in caa.url
+
+
+def test_probe_of_a_truncated_image_leaves_the_size_unknown() -> None:
+    driver = ReplayDriver([
+        ("/search", Canned(recorded(RAM))),
+        (lambda r: "mzstatic" in r.url, Canned(b"\xff\xd8\xff\xe0\x00\x10JFIF", status=206)),
+    ])
+    result = driver.run(resolve_art(SETTINGS, AlbumQuery(artist="Daft Punk", album="Random Access Memories"), probe=True))
+    best = result.candidates[0]
+    assert best.width is None and any("could not read" in r for r in best.reasons)
