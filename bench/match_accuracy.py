@@ -165,7 +165,7 @@ def fetchart_pick(case: Case) -> str | None:
     """
     data = json.loads(case.body)
     results = (data.get("results") or []) if isinstance(data, dict) else []
-    # beets skips a row without artworkUrl100 (KeyError) and falls back to results[0]'s art.
+    # A row without artworkUrl100 has no art to give; beets skips it (its KeyError branch).
     rows = [r for r in results if isinstance(r, dict) and "artworkUrl100" in r]
     for row in rows:
         if row.get("artistName") == case.artist and row.get("collectionName") == case.album:
