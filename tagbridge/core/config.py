@@ -11,9 +11,24 @@ from dataclasses import dataclass, field
 
 from tagbridge.core.errors import ConfigError
 
-__all__ = ["Settings", "RateLimit", "ArtSize", "parse_rate", "parse_size", "settings_from_env", "KNOWN_SOURCES"]
+__all__ = [
+    "Settings",
+    "RateLimit",
+    "ArtSize",
+    "parse_rate",
+    "parse_size",
+    "settings_from_env",
+    "KNOWN_SOURCES",
+    "SPOTIFY_BACKENDS",
+    "SPOTIFY_DIALECTS",
+]
 
-KNOWN_SOURCES = ("caa", "itunes")
+KNOWN_SOURCES = ("caa", "itunes", "spotify")
+
+#: How tagbridge reaches Spotify data: the official Web API, or a local clone of it.
+SPOTIFY_BACKENDS = ("api", "clone")
+#: Which flavour of clone: detect from answers, Spotify's own shapes under /v1, or the seed clone's quirks.
+SPOTIFY_DIALECTS = ("auto", "spec", "seed")
 
 _DEFAULT_URLS = {
     "itunes": "https://itunes.apple.com",
@@ -67,7 +82,15 @@ class Settings:
     caa_url: str = _DEFAULT_URLS["caa"]
     musicbrainz_url: str = _DEFAULT_URLS["musicbrainz"]
     spotify_api_url: str = _DEFAULT_URLS["spotify_api"]
-    spotify_token_url: str = _DEFAULT_URLS["spotify_token"]
+    #: None means "no token needed", the default for a local clone.
+    spotify_token_url: str | None = _DEFAULT_URLS["spotify_token"]
+    spotify_backend: str = "api"
+    spotify_dialect: str = "auto"
+    spotify_client_id: str | None = None
+    #: Never printed: kept out of repr, logs and error messages.
+    spotify_client_secret: str | None = field(default=None, repr=False)
+    #: Spotify's Development Mode (February 2026) caps search at 10 results a page.
+    spotify_search_limit: int = 10
     #: iTunes storefronts, tried in order; an album missing in one answers resultCount 0.
     countries: tuple[str, ...] = ("US",)
     #: Sources to ask, in order of preference when identity and size tie.
@@ -88,6 +111,13 @@ class Settings:
     def base_url(self, source: str) -> str:
         """The configured base URL of ``source``, without a trailing slash."""
         return str(getattr(self, f"{source}_url")).rstrip("/")
+
+    @property
+    def spotify_credentials(self) -> tuple[str, str] | None:
+        """``(client_id, client_secret)`` when both are set."""
+        if self.spotify_client_id and self.spotify_client_secret:
+            return self.spotify_client_id, self.spotify_client_secret
+        return None
 
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*$")
@@ -169,6 +199,21 @@ def settings_from_env(env: Mapping[str, str], base: Settings | None = None) -> S
         var = f"TAGBRIDGE_{key.upper()}_URL"
         if env.get(var):
             changes[f"{key}_url"] = _parse_url(env[var], var)
+    for var, attr, choices in (("TAGBRIDGE_SPOTIFY_BACKEND", "spotify_backend", SPOTIFY_BACKENDS),
+                               ("TAGBRIDGE_SPOTIFY_DIALECT", "spotify_dialect", SPOTIFY_DIALECTS)):
+        if env.get(var):
+            value = env[var].strip().lower()
+            if value not in choices:
+                raise ConfigError(f"{var}={env[var]!r} is not one of {', '.join(choices)}")
+            changes[attr] = value
+    backend = str(changes.get("spotify_backend", s.spotify_backend))
+    if backend == "clone" and not env.get("TAGBRIDGE_SPOTIFY_TOKEN_URL"):
+        # A local clone needs no auth; a token endpoint is used only when one is configured.
+        changes["spotify_token_url"] = None
+    for var, attr in (("TAGBRIDGE_SPOTIFY_CLIENT_ID", "spotify_client_id"),
+                      ("TAGBRIDGE_SPOTIFY_CLIENT_SECRET", "spotify_client_secret")):
+        if env.get(var):
+            changes[attr] = env[var].strip()
     rates = dict(s.rates)
     for key in _DEFAULT_RATES:
         var = f"TAGBRIDGE_{key.upper()}_RATE"
