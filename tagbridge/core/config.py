@@ -237,12 +237,12 @@ def settings_from_env(env: Mapping[str, str], base: Settings | None = None) -> S
     for var, attr, kind in (("TAGBRIDGE_TIMEOUT", "timeout", float), ("TAGBRIDGE_RATE_LIMIT_RETRIES", "rate_limit_retries", int)):
         if env.get(var):
             try:
-                value = kind(env[var])
+                number: float = kind(env[var])
             except ValueError:
                 raise ConfigError(f"{var} must be a {'number of seconds' if kind is float else 'whole number'}") from None
-            if value < 0 or (kind is float and value == 0):
+            if number < 0 or (kind is float and number == 0):
                 raise ConfigError(f"{var} must be positive")
-            changes[attr] = value
+            changes[attr] = number
     if env.get("TAGBRIDGE_MIN_SCORE"):
         try:
             score = float(env["TAGBRIDGE_MIN_SCORE"])
