@@ -9,22 +9,33 @@ candidates against each other (core/rank.py).
 Wrong art is worse than no art, so the rules lean to rejecting:
 
 - EXACT: normalized artists (or their sets of names) equal, base titles equal, the same content
-  and edition qualifiers and a compatible release type. "explicit" and "standard" are ignored:
-  stores add them inconsistently and they never change the cover beyond an advisory sticker.
-  "remastered" is *not* ignored, since remasters often get new art; it only demotes to FUZZY.
-- FUZZY, score 0.9: the same, except an edition qualifier or the release type differs. The
-  plain title then stays the exact match and the deluxe one ranks below it.
-- Rejected: a content qualifier (live, drumless, karaoke, ...) on one side only; one title's
-  words a strict subset of the other's ("Ladies" in "Single Ladies"); one credit a strict subset
-  of the other ("Ariel NOAH" in "Difki Khalif & Ariel NOAH"); different numbers ("Vol. 1" and
-  "Vol. 2"); a various-artists query against a single artist's album or the reverse.
-- A leading article ("The Beatles" and "Beatles") is not a subset difference: such names
-  score 0.97 and can never be EXACT.
+  and edition qualifiers and a compatible release type. "explicit", "standard" and soundtrack
+  descriptors ("(Music from the Motion Picture)") are ignored: stores add them inconsistently
+  and they never change the cover beyond an advisory sticker. "remastered" is *not* ignored,
+  since remasters often get new art; it only demotes to FUZZY.
+- FUZZY, score 0.9: the same, except an edition qualifier or the release type differs (0.95
+  when the only difference is "remastered"). The plain title then stays the exact match and
+  the deluxe one ranks below it. The edition also explains a far-off track count, so the two
+  penalties never stack.
+- Rejected: a content qualifier (live, drumless, karaoke, score, ...) on one side only; one
+  title's words a strict subset of the other's ("Ladies" in "Single Ladies"); different numbers
+  ("Vol. 1" and "Vol. 2"); a various-artists query against a single artist's album or the
+  reverse.
+- One credit a strict subset of the other ("Kanye West" in "JAY-Z & Kanye West") is FUZZY 0.88
+  only when the titles and their qualifiers are identical and the years are not apart; a title
+  many artists use ("Greatest Hits") also needs the same year and track count. Otherwise it is
+  rejected ("Ariel NOAH" against "Difki Khalif & Ariel NOAH"'s single).
+- Near-equal names score 0.97 and can never be EXACT: a leading article ("The Beatles" and
+  "Beatles"), an honorific before a full name ("Ms. Lauryn Hill"), the artist's possessive
+  before the title ("Simon & Garfunkel's Greatest Hits" by Simon & Garfunkel).
+- A self-titled album the store names by nickname ("Weezer (Blue Album)", "Peter Gabriel 3:
+  Melt") is the self-titled query only in the same year with a close track count.
 - Otherwise FUZZY with ``title_similarity ** 1.5 * artist_similarity``: the title weighs more,
   and a weak title cannot be rescued by a strong artist. Callers drop scores below their minimum
   (``Settings.min_score``, 0.85 by default).
 
-Track count and year only adjust a score; they never decide a match on their own.
+Track count and year only adjust a score, except where they must confirm a credit subset or a
+nickname as above. A query naming one disc ("(Disc 2)") has no comparable track count.
 """
 
 from __future__ import annotations
@@ -34,11 +45,21 @@ from dataclasses import dataclass
 
 from tagbridge.core.fuzz import ratio, token_sort_ratio
 from tagbridge.core.model import AlbumQuery, MatchKind
-from tagbridge.core.normalize import CONTENT_QUALIFIERS, Title, artist_set, normalize_artist, split_title
+from tagbridge.core.normalize import (
+    CONTENT_QUALIFIERS,
+    DESCRIPTOR_QUALIFIERS,
+    Title,
+    artist_set,
+    normalize_artist,
+    split_title,
+)
 
 __all__ = ["AlbumMatch", "match_album", "title_matches_exactly"]
 
 _EDITION_FACTOR = 0.9  # per differing edition qualifier set or release type
+# A remaster alone keeps the track list and usually the cover, so it sits above a deluxe edition
+# (the plain album's closest stand-in when the store has no plain title).
+_REMASTER_FACTOR = 0.95
 _TRACK_COUNT_FACTOR = 0.93  # track counts far apart: probably another edition
 _YEAR_FACTOR = 0.97  # years more than one apart: reissues are common, so only a nudge
 _TRACK_COUNT_BONUS = 0.02
@@ -47,9 +68,29 @@ _TRACK_COUNT_BONUS = 0.02
 _BONUS_FLOOR = 0.85
 _ARTICLE_SIMILARITY = 0.97  # "Beatles" and "The Beatles": the same name, not spelled the same
 _NO_ARTIST_FACTOR = 0.9  # one side has no artist: the title alone can't make it exact
+_HONORIFIC_SIMILARITY = 0.97  # "Lauryn Hill" and "Ms. Lauryn Hill"
+_POSSESSIVE_SIMILARITY = 0.97  # "Greatest Hits" and "Simon & Garfunkel's Greatest Hits" by them
+# A self-titled album the store names by its nickname ("Weezer (Blue Album)"), accepted only
+# when the years agree; 0.95 ** 1.5 leaves room for a remaster factor above the minimum.
+_NICKNAME_SIMILARITY = 0.95
+# One credit a strict subset of the other ("Kanye West" for "JAY-Z & Kanye West"): a fixed
+# score, over the minimum but under any exact match or close edition.
+_CREDIT_SUBSET_SCORE = 0.88
 
-_IGNORED_QUALIFIERS = frozenset({"explicit", "standard"})
+_IGNORED_QUALIFIERS = frozenset({"explicit", "standard"}) | DESCRIPTOR_QUALIFIERS
 _ARTICLES = frozenset({"the", "a", "an"})
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame"})
+# Words of titles many artists share ("Greatest Hits", "Live", "Christmas"): with one credit a
+# subset of the other, such a title alone does not say it is the same album.
+_GENERIC_WORDS = frozenset(
+    {
+        "hits", "greatest", "best", "essential", "essentials", "collection", "anthology", "gold",
+        "live", "christmas", "xmas", "holiday", "singles", "ballads", "duets", "classics",
+        "favorites", "favourites", "legend", "legends", "ultimate", "definitive", "retrospective",
+        "unplugged", "concert", "icon", "platinum",
+    }
+)
+_SHORT_TITLE = 4  # a one-word title of this many letters or fewer is generic too ("Gold", "Hits")
 _VARIOUS = frozenset(
     {
         "various artists",
@@ -77,6 +118,12 @@ _IMPLIED_BY = {
 }
 _ROMAN = frozenset({"ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"})
 _DIGITS = re.compile(r"\d")
+# How stores tell self-titled albums apart: "Weezer (Blue Album)", "Peter Gabriel 3: Melt".
+# A bare number is not a nickname: "Led Zeppelin II" is another album than "Led Zeppelin".
+_NICKNAME = re.compile(r"^(?:(?:the )?([^\W\d]+) album|(?:\d+|[ivx]+) ([^\W\d]+))$")
+_NOT_NICKNAMES = frozenset(
+    {w for q in CONTENT_QUALIFIERS for w in q.split()} | {"remixes", "demos", "instrumentals", "concert"}
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -112,16 +159,41 @@ def _without_article(text: str) -> str:
 
 
 def _numbers(text: str) -> frozenset[str]:
-    return frozenset(w for w in text.split() if _DIGITS.search(w) or w in _ROMAN)
+    words = text.split()
+    if len(words) == 1 and words[0] in _ROMAN:
+        return frozenset()  # a title of one letter is a word: Ed Sheeran's "x" is not ten
+    return frozenset(w for w in words if _DIGITS.search(w) or w in _ROMAN)
+
+
+def _without_honorific(text: str) -> str:
+    first, _, rest = text.partition(" ")
+    # "Ms. Lauryn Hill" yes; "Dr. Dre" and "Mr. Big" are whole names and stay as they are.
+    return rest if first in _HONORIFICS and len(rest.split()) >= 2 else text
+
+
+def _is_generic(base: str) -> bool:
+    words = _without_article(base).split()
+    if len(words) == 1 and len(words[0]) <= _SHORT_TITLE:
+        return True
+    return bool(set(words) & _GENERIC_WORDS)
 
 
 def _is_various(normalized: str) -> bool:
     return normalized in _VARIOUS
 
 
-def _compare_artists(query: str, candidate: str, compilation: bool, reasons: list[str]) -> float | None:
-    """Artist similarity 0..1 (1.0 means equal), or None to reject; appends its reasons."""
-    q, c = normalize_artist(query), normalize_artist(candidate)
+def _compare_artists(
+    credits: tuple[str, str], normalized: tuple[str, str], compilation: bool, subset_refusal: str | None,
+    reasons: list[str],
+) -> float | None:
+    """Artist similarity 0..1 (1.0 means equal), or None to reject; appends its reasons.
+
+    ``credits`` are the query's and the candidate's credits as given, ``normalized`` their
+    ``normalize_artist`` forms. One credit may be a strict subset of the other ("Kanye West" and
+    "JAY-Z & Kanye West") only when ``subset_refusal`` is None; otherwise it says why not.
+    """
+    query, candidate = credits
+    q, c = normalized
     if not q or not c:
         reasons.append("no artist to compare")
         return _NO_ARTIST_FACTOR
@@ -142,11 +214,19 @@ def _compare_artists(query: str, candidate: str, compilation: bool, reasons: lis
         reasons.append("same artists in another order")
         return 1.0
     if q_names < c_names or c_names < q_names:
-        reasons.append(f"artist credit differs in who takes part: {query!r} vs {candidate!r}")
+        if subset_refusal is None:
+            side = "candidate" if q_names < c_names else "query"
+            added = ", ".join(repr(name) for name in sorted(q_names ^ c_names))
+            reasons.append(f"artist credit adds {added} on the {side} side; accepted: the titles agree exactly")
+            return _CREDIT_SUBSET_SCORE
+        reasons.append(f"artist credit differs in who takes part: {query!r} vs {candidate!r} ({subset_refusal})")
         return None
     if _without_article(q) == _without_article(c):
         reasons.append("artist equal but for a leading article")
         return _ARTICLE_SIMILARITY
+    if _without_honorific(q) == _without_honorific(c):
+        reasons.append("artist equal but for an honorific (Ms., Dr., Sir ...)")
+        return _HONORIFIC_SIMILARITY
     q_words, c_words = set(q.split()), set(c.split())
     if _strict_subset(q_words, c_words) or _strict_subset(c_words, q_words):
         reasons.append(f"one artist name contains the other: {query!r} vs {candidate!r}")
@@ -156,7 +236,52 @@ def _compare_artists(query: str, candidate: str, compilation: bool, reasons: lis
     return similarity
 
 
-def _compare_bases(query: Title, candidate: Title, reasons: list[str]) -> float | None:
+def _without_possessive(base: str, artist: str) -> str:
+    """``base`` less a leading "<artist>'s " naming its own artist, when a title remains."""
+    for prefix in (f"{artist}s ", f"{artist} s "):
+        if artist and base.startswith(prefix) and base[len(prefix) :].strip():
+            return base[len(prefix) :]
+    return base
+
+
+def _nickname(self_titled: str, artist: str, other: str, other_artist: str) -> str | None:
+    """The nickname when ``self_titled`` is its artist's name and ``other`` that name plus one."""
+    if not artist or self_titled != artist or not other.startswith(f"{other_artist} "):
+        return None
+    nickname = other[len(other_artist) + 1 :]
+    match = _NICKNAME.match(nickname)
+    if match is None or (match.group(1) or match.group(2)) in _NOT_NICKNAMES:
+        return None
+    return nickname
+
+
+def _title_names_artist(
+    query: Title, candidate: Title, credits: tuple[str, str], corroborated: bool, reasons: list[str]
+) -> float | None:
+    """Similarity when one title is the other plus its artist's name, else None; appends reasons.
+
+    ``credits`` are the query's and the candidate's artist credits; ``corroborated`` says year
+    and track count agree, which a self-titled nickname needs.
+    """
+    q_artist, c_artist = normalize_artist(credits[0]), normalize_artist(credits[1])
+    if _without_possessive(query.base, q_artist) == _without_possessive(candidate.base, c_artist):
+        reasons.append("title equal but for the artist's possessive in front")
+        return _POSSESSIVE_SIMILARITY
+    nickname = _nickname(query.base, q_artist, candidate.base, c_artist) or _nickname(
+        candidate.base, c_artist, query.base, q_artist
+    )
+    if nickname is None:
+        return None
+    if corroborated:
+        reasons.append(f"self-titled album the store names {nickname!r}; year and track count agree")
+        return _NICKNAME_SIMILARITY
+    reasons.append(f"self-titled album named {nickname!r} needs the same year and track count to tell it")
+    return None
+
+
+def _compare_bases(
+    query: Title, candidate: Title, credits: tuple[str, str], corroborated: bool, reasons: list[str]
+) -> float | None:
     """Base-title similarity 0..1 (1.0 means equal), or None to reject; appends its reasons."""
     if query.base == candidate.base:
         reasons.append("title equal after normalization")
@@ -166,6 +291,10 @@ def _compare_bases(query: Title, candidate: Title, reasons: list[str]) -> float 
         return _ARTICLE_SIMILARITY
     q_words, c_words = set(query.base.split()), set(candidate.base.split())
     if _strict_subset(q_words, c_words) or _strict_subset(c_words, q_words):
+        # The longer title may only add its artist's name: "Simon & Garfunkel's Greatest Hits".
+        named = _title_names_artist(query, candidate, credits, corroborated, reasons)
+        if named is not None:
+            return named
         reasons.append(f"one title contains the other: {query.base!r} vs {candidate.base!r}")
         return None
     q_numbers, c_numbers = _numbers(query.base), _numbers(candidate.base)
@@ -175,6 +304,21 @@ def _compare_bases(query: Title, candidate: Title, reasons: list[str]) -> float 
     similarity = _similarity(query.base, candidate.base)
     reasons.append(f"title similarity {similarity:.2f}")
     return similarity
+
+
+def _subset_refusal(
+    query: Title, candidate: Title, query_year: int | None, year: int | None, corroborated: bool
+) -> str | None:
+    """Why a credit subset can't be the same album here, or None when it can."""
+    # Only with nothing else differing, and a title many artists share ("Greatest Hits") must
+    # also have its year and track count agree: Diana Ross's Greatest Hits is not the Supremes'.
+    if query.base != candidate.base or not _qualifiers_agree(query, candidate):
+        return "titles not identical"
+    if query_year is not None and year is not None and abs(query_year - year) > 1:
+        return "years differ"
+    if _is_generic(query.base) and not corroborated:
+        return "a title many artists use needs the same year and track count"
+    return None
 
 
 def _content(title: Title, other: Title) -> frozenset[str]:
@@ -197,14 +341,25 @@ def _release_type_fits(candidate_type: str, tracks: int | None) -> bool:
     return tracks <= (3 if candidate_type == "single" else 7)
 
 
+def _editions(title: Title) -> frozenset[str]:
+    return title.qualifiers - CONTENT_QUALIFIERS - _IGNORED_QUALIFIERS
+
+
+def _qualifiers_agree(query: Title, candidate: Title) -> bool:
+    return _editions(query) == _editions(candidate) and query.release_type == candidate.release_type
+
+
 def _edition_factor(query: Title, candidate: Title, tracks: int | None, reasons: list[str]) -> float:
     factor = 1.0
-    q_editions = query.qualifiers - CONTENT_QUALIFIERS - _IGNORED_QUALIFIERS
-    c_editions = candidate.qualifiers - CONTENT_QUALIFIERS - _IGNORED_QUALIFIERS
+    q_editions, c_editions = _editions(query), _editions(candidate)
     if q_editions != c_editions:
-        differing = ", ".join(sorted(q_editions ^ c_editions))
-        reasons.append(f"edition differs: {differing}")
-        factor *= _EDITION_FACTOR
+        differing = q_editions ^ c_editions
+        if differing == {"remastered"}:
+            reasons.append("edition differs: remastered (same recording, so closest to the plain album)")
+            factor *= _REMASTER_FACTOR
+        else:
+            reasons.append(f"edition differs: {', '.join(sorted(differing))}")
+            factor *= _EDITION_FACTOR
     if query.release_type != candidate.release_type:
         if query.release_type is None and candidate.release_type is not None and _release_type_fits(
             candidate.release_type, tracks
@@ -217,19 +372,40 @@ def _edition_factor(query: Title, candidate: Title, tracks: int | None, reasons:
     return factor
 
 
+def _far_apart(a: int, b: int) -> bool:
+    return abs(a - b) > max(2, 0.2 * max(a, b))
+
+
+def _corroborated(query: AlbumQuery, track_count: int | None, year: int | None) -> bool:
+    """The same year on both sides, and track counts not far apart where both are known."""
+    if query.year is None or year is None or query.year != year:
+        return False
+    return query.tracks is None or track_count is None or not _far_apart(query.tracks, track_count)
+
+
 def _adjust_for_counts(
-    score: float, query: AlbumQuery, track_count: int | None, year: int | None, reasons: list[str]
+    score: float, query: AlbumQuery, candidate: tuple[int | None, int | None], *, one_disc: bool,
+    other_edition: bool, reasons: list[str],
 ) -> float:
+    track_count, year = candidate
     if query.tracks is not None and track_count is not None:
-        if query.tracks == track_count:
+        if one_disc:
+            # The query's count is one disc's; the store's is the whole set's. Only the query's
+            # disc suffix counts: a store row for one disc ("In Rainbows (Disk 2)") should keep
+            # the penalty that ranks it under the whole album.
+            reasons.append(f"track count {track_count} vs {query.tracks}: not compared, the query names one disc")
+        elif query.tracks == track_count:
             reasons.append(f"track count {track_count} matches")
             if score >= _BONUS_FLOOR:
                 score = min(1.0, score + _TRACK_COUNT_BONUS)
-        elif abs(query.tracks - track_count) > max(2, 0.2 * max(query.tracks, track_count)):
+        elif not _far_apart(query.tracks, track_count):
+            reasons.append(f"track count {track_count} vs {query.tracks}: close")
+        elif other_edition:
+            # The edition difference already cost its factor, and it is why the counts differ.
+            reasons.append(f"track count {track_count} vs {query.tracks}: explained by the other edition")
+        else:
             reasons.append(f"track count {track_count} vs {query.tracks}: probably another edition")
             score *= _TRACK_COUNT_FACTOR
-        else:
-            reasons.append(f"track count {track_count} vs {query.tracks}: close")
     if query.year is not None and year is not None and abs(query.year - year) > 1:
         reasons.append(f"year {year} vs {query.year}")
         score *= _YEAR_FACTOR
@@ -267,10 +443,13 @@ def match_album(
     if q_content != c_content:
         only = ", ".join(sorted(q_content ^ c_content))
         return _reject(reasons, f"different recording: {only} on one side only")
-    title_similarity = _compare_bases(q_title, c_title, reasons)
+    corroborated = _corroborated(query, track_count, year)
+    title_similarity = _compare_bases(q_title, c_title, (query.artist, artist), corroborated, reasons)
     if title_similarity is None:
         return _reject(reasons, "title is a different album")
-    artist_similarity = _compare_artists(query.artist, artist, compilation, reasons)
+    refusal = _subset_refusal(q_title, c_title, query.year, year, corroborated)
+    artists = (normalize_artist(query.artist), normalize_artist(artist))
+    artist_similarity = _compare_artists((query.artist, artist), artists, compilation, refusal, reasons)
     if artist_similarity is None:
         return _reject(reasons, "artist is someone else")
     factor = _edition_factor(q_title, c_title, query.tracks, reasons)
@@ -280,7 +459,10 @@ def match_album(
     else:
         kind = MatchKind.FUZZY
         score = title_similarity**1.5 * artist_similarity * factor
-    score = _adjust_for_counts(score, query, track_count, year, reasons)
+    other_edition = _editions(q_title) != _editions(c_title)
+    score = _adjust_for_counts(
+        score, query, (track_count, year), one_disc=q_title.disc, other_edition=other_edition, reasons=reasons
+    )
     return AlbumMatch(kind=kind, score=score, reasons=tuple(reasons))
 
 

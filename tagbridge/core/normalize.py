@@ -8,8 +8,10 @@ whether two albums match (core/match.py, core/fuzz.py).
 Every step is symmetric: a query and a result that differ only in case, width, accents on Latin,
 Greek or Cyrillic letters, apostrophe style, "&" versus "and" or punctuation normalize equal.
 Nothing is dropped that could tell two different albums apart: CJK and kana stay intact (が is
-not か), parenthesised text that is not a known qualifier stays in the title, and a title made
-only of punctuation ("!!!") keeps its punctuation rather than normalizing to "".
+not か), parenthesised text that is not a known qualifier stays in the title (a soundtrack
+descriptor is stripped only when it fills its whole bracket or suffix, so "(Music from the
+Motion Picture, Vol. 2)" keeps its volume), and a title made only of punctuation ("!!!") keeps
+its punctuation rather than normalizing to "".
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "CONTENT_QUALIFIERS",
+    "DESCRIPTOR_QUALIFIERS",
     "EDITION_QUALIFIERS",
     "Title",
     "artist_set",
@@ -121,6 +124,9 @@ CONTENT_QUALIFIERS: frozenset[str] = frozenset(
         "orchestral",
         "sped up",
         "slowed",
+        # A film's score is other music than its soundtrack album ("Guardians of the Galaxy
+        # (Original Score)" is Tyler Bates' orchestral cues, not the Awesome Mix).
+        "score",
     }
 )
 
@@ -143,8 +149,13 @@ EDITION_QUALIFIERS: frozenset[str] = frozenset(
         "explicit",
         "clean",
         "standard",
+        "edit",  # "(Radio Edit)", "(Single Version)", "(Edit)": a shortened cut of the same song
     }
 )
+
+#: Qualifiers that describe what the album is without telling it apart from the plain title:
+#: "Pulp Fiction (Music from the Motion Picture)" is the album a tag calls "Pulp Fiction".
+DESCRIPTOR_QUALIFIERS: frozenset[str] = frozenset({"soundtrack"})
 
 # Keyword pattern -> canonical token. Longer alternatives first where one contains another.
 _KEYWORDS: tuple[tuple[str, str], ...] = (
@@ -164,6 +175,7 @@ _KEYWORDS: tuple[tuple[str, str], ...] = (
     (r"explicit", "explicit"),
     (r"clean", "clean"),
     (r"standard", "standard"),
+    (r"radio\s+edit|single\s+version|edit", "edit"),
     (r"live", "live"),
     (r"acoustic", "acoustic"),
     (r"unplugged", "unplugged"),
@@ -179,6 +191,7 @@ _KEYWORDS: tuple[tuple[str, str], ...] = (
     (r"orchestral", "orchestral"),
     (r"sped\s+up", "sped up"),
     (r"slowed", "slowed"),
+    (r"score", "score"),
 )
 _TOKEN_OF = [(re.compile(rf"^(?:{pattern})$", re.IGNORECASE), token) for pattern, token in _KEYWORDS]
 _ANY_KEYWORD = "|".join(pattern for pattern, _ in _KEYWORDS)
@@ -195,9 +208,29 @@ _DISC = re.compile(rf"^(?:disc|disk|cd)\s*{_NUMBER_WORD}(?:\s*(?:of|/)\s*\d+)?$"
 _BARE_DISC = re.compile(rf"\s+(?:disc|disk|cd)\s*{_NUMBER_WORD}$", re.IGNORECASE)
 _FEAT = re.compile(r"^(?:feat\.?|ft\.?|featuring|with)\s+\S", re.IGNORECASE)
 _RELEASE_TYPE = re.compile(r"^(single|ep)$", re.IGNORECASE)
+# "The Love Club EP" is the store's "The Love Club - EP"; "EPs" and "Step" end in no such word.
+_BARE_EP = re.compile(r"(?<=\S)\s+EP$", re.IGNORECASE)
+_ARTICLE = re.compile(r"^(?:the|a|an)$", re.IGNORECASE)
+# A soundtrack or cast-recording descriptor, matched against a whole bracket group or suffix so
+# that "(Music from the Motion Picture, Vol. 2)" keeps its volume in the title.
+_SOUNDTRACK = re.compile(
+    r"^(?:"
+    r"(?:the\s+)?(?:original\s+)?(?:(?:motion\s+picture|film|movie|television|tv|series|(?:video\s+)?game)\s+)?"
+    r"soundtrack(?:\s+(?:album|recording))?"
+    r"|ost"
+    r"|(?:original\s+)?music\s+from\s+(?:and\s+inspired\s+by\s+)?the\s+(?:original\s+)?"
+    r"(?:motion\s+picture|film|movie|(?:television\s+)?series)(?:\s+soundtrack)?"
+    r"|original\s+(?:(?:broadway|london|off[\s-]broadway|west\s+end|motion\s+picture|studio)\s+)?"
+    r"cast(?:\s+(?:recording|album|soundtrack))?"
+    r")$",
+    re.IGNORECASE,
+)
 
 _TRAILING_GROUP = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]$")
 _TRAILING_DASH = re.compile(r"\s+[-\u2013\u2014]\s+([^-\u2013\u2014]+)$")
+# Only a soundtrack descriptor is stripped after a colon ("Magnolia: Music from the Motion
+# Picture"); other colon subtitles are part of the title ("Blur: The Best Of").
+_TRAILING_COLON = re.compile(r"\s*:\s+([^:]+)$")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -207,6 +240,7 @@ class Title:
     base: str  # normalize_text of what is left after stripping
     qualifiers: frozenset[str]  # canonical tokens, e.g. {"deluxe", "remastered"}; years dropped
     release_type: str | None  # "single" or "ep" when a store suffix said so
+    disc: bool = False  # a disc suffix was stripped: the title names one disc of a set
 
 
 def _qualifier_tokens(text: str) -> set[str]:
@@ -219,34 +253,49 @@ def _qualifier_tokens(text: str) -> set[str]:
     return found
 
 
-def _strip_one(title: str) -> tuple[str, set[str], str | None] | None:
-    """Strip one trailing qualifier: (rest, tokens, release type), or None when there is none."""
+_Stripped = tuple[str, set[str], str | None, bool]
+
+
+def _strip_one(title: str) -> _Stripped | None:
+    """Strip one trailing qualifier: (rest, tokens, release type, disc), or None when there is none."""
     group = _TRAILING_GROUP.search(title)
     if group:
         inner = group.group(1).strip()
         rest = title[: group.start()]
         if _RELEASE_TYPE.match(inner):
-            return rest, set(), inner.casefold()
-        if _DISC.match(inner) or _FEAT.match(inner):
-            return rest, set(), None
+            return rest, set(), inner.casefold(), False
+        if _DISC.match(inner):
+            return rest, set(), None, True
+        if _FEAT.match(inner):
+            return rest, set(), None, False
+        if _SOUNDTRACK.match(inner):
+            return rest, {"soundtrack"}, None, False
         tokens = _qualifier_tokens(inner)
         if tokens:
-            return rest, tokens, None
+            return rest, tokens, None, False
         return None  # "(What's the Story) Morning Glory?"-style text belongs to the title
     dash = _TRAILING_DASH.search(title)
     if dash:
         tail = dash.group(1).strip()
         rest = title[: dash.start()]
         if _RELEASE_TYPE.match(tail):
-            return rest, set(), tail.casefold()
+            return rest, set(), tail.casefold(), False
         if _DISC.match(tail):
-            return rest, set(), None
+            return rest, set(), None, True
+        if _SOUNDTRACK.match(tail):
+            return rest, {"soundtrack"}, None, False
         if _KEYWORD_LEAD.match(tail):
-            return rest, _qualifier_tokens(tail), None
+            return rest, _qualifier_tokens(tail), None, False
         return None
+    colon = _TRAILING_COLON.search(title) if ":" in title else None
+    if colon and _SOUNDTRACK.match(colon.group(1).strip()):
+        return title[: colon.start()], {"soundtrack"}, None, False
     disc = _BARE_DISC.search(title)
     if disc:
-        return title[: disc.start()], set(), None
+        return title[: disc.start()], set(), None, True
+    ep = _BARE_EP.search(title) if title[-2:].casefold() == "ep" else None
+    if ep and not all(_ARTICLE.match(word) for word in title[: ep.start()].split()):
+        return title[: ep.start()], set(), "ep", False
     return None
 
 
@@ -255,18 +304,20 @@ def split_title(title: str) -> Title:
     text = " ".join(unicodedata.normalize("NFKC", title).translate(_QUOTES).split())
     qualifiers: set[str] = set()
     release_type: str | None = None
+    disc = False
     while True:
         stripped = _strip_one(text)
         if stripped is None:
             break
-        rest, tokens, kind = stripped
+        rest, tokens, kind, is_disc = stripped
         rest = rest.rstrip()
-        if not rest.strip(" -\u2013\u2014"):
+        if not rest.strip(" -:\u2013\u2014"):
             break  # "Deluxe", "(Live)": the whole title, not a qualifier
         text = rest
         qualifiers |= tokens
         release_type = release_type or kind
-    return Title(base=normalize_text(text), qualifiers=frozenset(qualifiers), release_type=release_type)
+        disc = disc or is_disc
+    return Title(base=normalize_text(text), qualifiers=frozenset(qualifiers), release_type=release_type, disc=disc)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -96,12 +96,25 @@ def test_plain_title_is_exact_and_anniversary_edition_is_fuzzy_below_it() -> Non
     assert "edition differs: anniversary" in anniversary.reasons
 
 
-def test_track_count_pushes_a_far_off_edition_below_the_minimum() -> None:
+def test_edition_difference_explains_a_far_off_track_count() -> None:
     query = AlbumQuery(artist="Daft Punk", album="Random Access Memories", tracks=13)
     anniversary = match(query, collection(RAM_SEARCH, "Random Access Memories (10th Anniversary Edition)"))
-    assert anniversary.kind is MatchKind.FUZZY
-    assert not accepted(anniversary), "22 tracks for a 13-track query plus a differing edition"
-    assert any("track count 22 vs 13" in r for r in anniversary.reasons)
+    plain = match(query, collection(RAM_SEARCH, "Random Access Memories"))
+    assert anniversary.kind is MatchKind.FUZZY and anniversary.score == pytest.approx(0.9)
+    assert "track count 22 vs 13: explained by the other edition" in anniversary.reasons
+    assert plain.kind is MatchKind.EXACT, "the plain album still ranks above the anniversary edition"
+
+
+def test_only_edition_of_an_album_survives_the_standard_track_count() -> None:
+    query = AlbumQuery(artist="Lady Gaga", album="The Fame Monster", tracks=8, year=2009)
+    result = match_album(query, artist="Lady Gaga", title="The Fame Monster (Deluxe Edition)", track_count=22, year=2009)
+    assert accepted(result), "edition factor and track-count factor must not stack"
+
+
+def test_release_type_and_track_count_still_stack() -> None:
+    query = AlbumQuery(artist="The Weeknd", album="Starboy", tracks=18, year=2016)
+    single = match_album(query, artist="The Weeknd", title="Starboy (feat. Daft Punk) - Single", track_count=1, year=2016)
+    assert single.kind is MatchKind.FUZZY and not accepted(single), "a single is not the album it is named after"
 
 
 def test_only_daft_punks_own_editions_survive_the_ram_search() -> None:
@@ -126,6 +139,52 @@ def test_normalization_makes_spellings_exact() -> None:
 
 def test_explicit_label_does_not_break_exactness() -> None:
     assert simple("Kanye West", "Yeezus", "Kanye West", "Yeezus (Explicit)").kind is MatchKind.EXACT
+
+
+@pytest.mark.parametrize(
+    ("query_artist", "query_album", "artist", "title"),
+    [
+        ("Various Artists", "Pulp Fiction", "Various Artists", "Pulp Fiction (Music from the Motion Picture)"),
+        ("Various Artists", "Kill Bill Vol. 1", "Various Artists", "Kill Bill Vol. 1 (Original Soundtrack)"),
+        ("Daft Punk", "TRON: Legacy", "Daft Punk", "TRON: Legacy (Original Motion Picture Soundtrack)"),
+        ("Original Broadway Cast of Hamilton", "Hamilton", "Original Broadway Cast of Hamilton", "Hamilton (Original Broadway Cast Recording)"),
+        ("Aimee Mann", "Magnolia", "Aimee Mann", "Magnolia: Music from the Motion Picture"),
+        ("Daft Punk", "TRON: Legacy (Original Motion Picture Soundtrack)", "Daft Punk", "TRON: Legacy"),
+    ],
+)
+def test_soundtrack_descriptor_does_not_break_exactness(query_artist: str, query_album: str, artist: str, title: str) -> None:
+    result = simple(query_artist, query_album, artist, title)
+    assert result.kind is MatchKind.EXACT, result.reasons
+    assert "title equal after normalization" in result.reasons
+
+
+def test_score_is_another_album_than_the_soundtrack() -> None:
+    score = "Guardians of the Galaxy (Original Score)"
+    assert simple("Tyler Bates", "Guardians of the Galaxy", "Tyler Bates", score).kind is None
+    assert simple("Tyler Bates", "Guardians of the Galaxy (Original Motion Picture Soundtrack)", "Tyler Bates", score).kind is None
+    asked = simple("Tyler Bates", "Guardians of the Galaxy (Score)", "Tyler Bates", score)
+    assert asked.kind is MatchKind.EXACT, "a query that says score gets the score"
+
+
+def test_soundtrack_group_with_a_volume_keeps_the_volume() -> None:
+    result = simple("Various Artists", "Trainspotting", "Various Artists", "Trainspotting #2 (Music from the Motion Picture, Vol. #2)")
+    assert result.kind is None
+
+
+def test_bare_trailing_ep_reads_as_the_store_suffix() -> None:
+    result = simple("Lorde", "The Love Club EP", "Lorde", "The Love Club - EP", tracks=5, track_count=5)
+    assert result.kind is MatchKind.EXACT
+    assert simple("Lorde", "The Love Club - EP", "Lorde", "The Love Club EP").kind is MatchKind.EXACT
+
+
+def test_radio_edit_single_is_an_edition_of_the_single() -> None:
+    query = AlbumQuery(artist="Daft Punk feat. Pharrell Williams", album="Get Lucky", tracks=1)
+    title = "Get Lucky (feat. Pharrell Williams & Nile Rodgers) [Radio Edit] - Single"
+    result = match_album(query, artist="Daft Punk", title=title, track_count=1)
+    assert result.kind is MatchKind.FUZZY and accepted(result)
+    assert "edition differs: edit" in result.reasons
+    plain = match_album(query, artist="Daft Punk", title="Get Lucky - Single", track_count=1)
+    assert plain.kind is MatchKind.EXACT, "the unedited single stays the exact match"
 
 
 # --- content qualifiers ---------------------------------------------------------------------
@@ -192,6 +251,52 @@ def test_collaboration_credit_is_not_the_solo_artist() -> None:
 def test_artist_name_contained_in_another_is_rejected() -> None:
     assert simple("Slayer", "Reign in Blood", "Princess Slayer", "Reign in Blood").kind is None
     assert simple("Jimi Hendrix", "Smash Hits", "The Jimi Hendrix Experience & Jimi Hendrix", "Smash Hits").kind is None
+    assert simple("Dre", "2001", "Dr. Dre", "2001").kind is None, "an honorific in a one-word name is the name"
+
+
+def test_honorific_in_front_of_a_full_name_is_the_same_artist() -> None:
+    result = simple("Lauryn Hill", "The Miseducation of Lauryn Hill", "Ms. Lauryn Hill", "The Miseducation of Lauryn Hill")
+    assert result.kind is MatchKind.FUZZY and accepted(result)
+    assert "artist equal but for an honorific (Ms., Dr., Sir ...)" in result.reasons
+
+
+@pytest.mark.parametrize(
+    ("query_artist", "artist", "album", "year", "tracks"),
+    [
+        ("Kanye West", "JAY-Z & Kanye West", "Watch the Throne", 2011, 12),
+        ("Silk Sonic", "Bruno Mars, Anderson .Paak & Silk Sonic", "An Evening With Silk Sonic", 2021, 9),
+        ("¥$", "¥$, Kanye West & Ty Dolla $ign", "Vultures 1", 2024, 16),
+        ("Tom Petty", "Tom Petty and the Heartbreakers", "Greatest Hits", 1993, 18),
+        ("Lou Reed & Metallica", "Metallica", "Lulu", 2011, 10),
+    ],
+)
+def test_credit_subset_with_an_identical_title_is_accepted(
+    query_artist: str, artist: str, album: str, year: int, tracks: int
+) -> None:
+    query = AlbumQuery(artist=query_artist, album=album, tracks=tracks, year=year)
+    result = match_album(query, artist=artist, title=album, track_count=tracks, year=year)
+    assert result.kind is MatchKind.FUZZY and accepted(result)
+    assert result.score < 0.95, "a credit subset ranks under an exact match and a close edition"
+    assert any(r.startswith("artist credit adds ") for r in result.reasons)
+
+
+def test_credit_subset_with_a_generic_title_needs_year_and_track_count() -> None:
+    query = AlbumQuery(artist="Tom Petty", album="Greatest Hits")
+    result = match_album(query, artist="Tom Petty and the Heartbreakers", title="Greatest Hits")
+    assert result.kind is None
+    assert any("needs the same year and track count" in r for r in result.reasons)
+
+
+def test_credit_subset_from_another_year_is_another_album() -> None:
+    query = AlbumQuery(artist="Diana Ross", album="Greatest Hits", tracks=12, year=1976)
+    supremes = match_album(query, artist="Diana Ross & the Supremes", title="Greatest Hits", track_count=12, year=1967)
+    assert supremes.kind is None
+
+
+def test_credit_subset_needs_the_same_edition() -> None:
+    query = AlbumQuery(artist="Kanye West", album="Watch the Throne", year=2011)
+    result = match_album(query, artist="JAY-Z & Kanye West", title="Watch the Throne (Deluxe)", year=2011)
+    assert result.kind is None
 
 
 def test_leading_article_is_not_a_subset() -> None:
@@ -202,6 +307,67 @@ def test_leading_article_is_not_a_subset() -> None:
 def test_different_volume_numbers_are_rejected() -> None:
     assert simple("Led Zeppelin", "Led Zeppelin II", "Led Zeppelin", "Led Zeppelin III").kind is None
     assert simple("Various Artists", "Now 47", "Various Artists", "Now 48").kind is None
+
+
+def test_one_letter_title_is_a_word_not_a_roman_numeral() -> None:
+    result = simple("Ed Sheeran", "×", "Ed Sheeran", "x")
+    assert not any("numbers differ" in r for r in result.reasons), "Ed Sheeran's x is not ten"
+    assert not accepted(result), "the multiplication sign is still not the letter"
+    assert simple("Ed Sheeran", "x", "Ed Sheeran", "x (Deluxe Edition)").accepted
+
+
+# --- the artist named inside the store's title ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("artist", "query_album", "title"),
+    [
+        ("Simon & Garfunkel", "Greatest Hits", "Simon & Garfunkel’s Greatest Hits"),
+        ("Janet Jackson", "Rhythm Nation 1814", "Janet Jackson's Rhythm Nation 1814"),
+        ("Janet Jackson", "Janet Jackson's Rhythm Nation 1814", "Rhythm Nation 1814"),
+    ],
+)
+def test_artists_possessive_in_front_of_the_title_is_the_same_album(artist: str, query_album: str, title: str) -> None:
+    result = simple(artist, query_album, artist, title)
+    assert result.kind is MatchKind.FUZZY and accepted(result)
+    assert "title equal but for the artist's possessive in front" in result.reasons
+
+
+def test_possessive_must_name_that_sides_artist() -> None:
+    result = simple("Joan Baez", "Greatest Hits", "Joan Baez", "Bob Dylan's Greatest Hits")
+    assert result.kind is None, "only the credited artist's own possessive is dropped"
+
+
+# --- self-titled albums the store names by nickname -----------------------------------------
+
+WEEZER = [("Weezer (Blue Album)", 1994), ("Weezer (Green Album)", 2001), ("Weezer (Red Album)", 2008)]
+
+
+def test_self_titled_album_is_told_apart_by_its_year() -> None:
+    query = AlbumQuery(artist="Weezer", album="Weezer", tracks=10, year=2001)
+    found = {title: match_album(query, artist="Weezer", title=title, track_count=10, year=year) for title, year in WEEZER}
+    assert [t for t, r in found.items() if accepted(r)] == ["Weezer (Green Album)"]
+    assert any("self-titled album the store names 'green album'" in r for r in found["Weezer (Green Album)"].reasons)
+
+
+def test_self_titled_nickname_needs_the_year() -> None:
+    result = simple("Weezer", "Weezer", "Weezer", "Weezer (Blue Album)", tracks=10, track_count=10)
+    assert result.kind is None
+    assert any("needs the same year" in r for r in result.reasons)
+
+
+def test_numbered_self_titled_album_with_a_nickname() -> None:
+    query = AlbumQuery(artist="Peter Gabriel", album="Peter Gabriel", tracks=10, year=1980)
+    melt = match_album(query, artist="Peter Gabriel", title="Peter Gabriel 3: Melt (Remastered)", track_count=10, year=1980)
+    car = match_album(query, artist="Peter Gabriel", title="Peter Gabriel 1: Car (Remastered)", track_count=9, year=1977)
+    assert melt.kind is MatchKind.FUZZY and accepted(melt)
+    assert car.kind is None
+
+
+def test_bare_number_after_the_artist_is_another_album() -> None:
+    query = AlbumQuery(artist="Led Zeppelin", album="Led Zeppelin", tracks=9, year=1969)
+    result = match_album(query, artist="Led Zeppelin", title="Led Zeppelin II (Remaster)", track_count=9, year=1969)
+    assert result.kind is None, "Led Zeppelin II is not a nickname of Led Zeppelin, even in the same year"
 
 
 # --- fuzzy scores ---------------------------------------------------------------------------
@@ -314,6 +480,27 @@ def test_single_is_exact_for_a_one_track_query_and_ranks_below_the_album_otherwi
     demoted = match(full, single)
     assert demoted.kind is MatchKind.FUZZY and not accepted(demoted)
     assert any("release type differs" in r for r in demoted.reasons)
+
+
+@pytest.mark.parametrize(
+    ("query_album", "tracks"),
+    [("Sandinista! [Disc 1]", 12), ("1967-1970 CD2", 14), ("Sandinista! (Disc 1 of 3)", 12)],
+)
+def test_disc_query_does_not_compare_track_counts(query_album: str, tracks: int) -> None:
+    title = query_album.split(" [")[0].split(" (")[0].removesuffix(" CD2") + " (Remastered)"
+    query = AlbumQuery(artist="The Clash", album=query_album, tracks=tracks)
+    result = match_album(query, artist="The Clash", title=title, track_count=36)
+    assert accepted(result), result.reasons
+    assert any("not compared, the query names one disc" in r for r in result.reasons)
+
+
+def test_remaster_ranks_above_a_deluxe_edition_for_a_plain_query() -> None:
+    query = AlbumQuery(artist="The Smashing Pumpkins", album="Mellon Collie and the Infinite Sadness (Disc 2)", tracks=14)
+    base = "Mellon Collie and the Infinite Sadness"
+    remaster = match_album(query, artist="The Smashing Pumpkins", title=f"{base} (Remastered)", track_count=28)
+    deluxe = match_album(query, artist="The Smashing Pumpkins", title=f"{base} (Deluxe Edition)", track_count=92)
+    assert accepted(remaster) and accepted(deluxe)
+    assert remaster.score > deluxe.score
 
 
 def test_year_far_apart_is_a_small_penalty() -> None:

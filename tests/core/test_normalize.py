@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from tagbridge.core.normalize import (
     CONTENT_QUALIFIERS,
+    DESCRIPTOR_QUALIFIERS,
     EDITION_QUALIFIERS,
     Title,
     artist_set,
@@ -113,7 +114,11 @@ TITLES = [
     pytest.param("Nightmare·Escape The ERA - EP", "nightmare escape the era", set(), "ep", id="ep-suffix"),
     pytest.param("Repentless - Single", "repentless", set(), "single", id="single-suffix"),
     pytest.param("Kutunggu Kau Putus (Single)", "kutunggu kau putus", set(), "single", id="single-in-brackets"),
-    pytest.param("The Last Text EP", "the last text ep", set(), None, id="ep-without-dash-is-title"),
+    pytest.param("The Love Club EP", "the love club", set(), "ep", id="bare-trailing-ep"),
+    pytest.param("All Delighted People EP (Deluxe)", "all delighted people", {"deluxe"}, "ep", id="bare-ep-before-group"),
+    pytest.param("The EP", "the ep", set(), None, id="ep-after-only-an-article-is-title"),
+    pytest.param("EP", "ep", set(), None, id="ep-alone-is-title"),
+    pytest.param("Step", "step", set(), None, id="ep-inside-a-word"),
     # edition qualifiers
     pytest.param("A Night at the Opera (Deluxe Edition)", "a night at the opera", {"deluxe"}, None, id="deluxe"),
     pytest.param("Soundtrack to the Apocalypse (Deluxe Version)", "soundtrack to the apocalypse", {"deluxe"}, None, id="deluxe-version"),
@@ -127,12 +132,37 @@ TITLES = [
     pytest.param("The Jimi Hendrix Experience (Deluxe Reissue)", "the jimi hendrix experience", {"deluxe", "reissue"}, None, id="two-keywords"),
     pytest.param("Greatest Hits - Collector’s Edition", "greatest hits", {"collector"}, None, id="collectors-typographic"),
     pytest.param("Pet Sounds (Mono)", "pet sounds", {"mono"}, None, id="mono"),
+    pytest.param("Get Lucky (feat. Pharrell Williams & Nile Rodgers) [Radio Edit] - Single", "get lucky", {"edit"}, "single", id="radio-edit"),
+    pytest.param("Bohemian Rhapsody (Single Version)", "bohemian rhapsody", {"edit"}, None, id="single-version"),
+    pytest.param("Around the World (Edit)", "around the world", {"edit"}, None, id="edit"),
+    # soundtrack and cast-recording descriptors
+    pytest.param("Pulp Fiction (Music from the Motion Picture)", "pulp fiction", {"soundtrack"}, None, id="music-from-the-motion-picture"),
+    pytest.param("TRON: Legacy (Original Motion Picture Soundtrack)", "tron legacy", {"soundtrack"}, None, id="original-motion-picture-soundtrack"),
+    pytest.param("Kill Bill Vol. 1 (Original Soundtrack)", "kill bill vol 1", {"soundtrack"}, None, id="original-soundtrack"),
+    pytest.param("Hamilton (Original Broadway Cast Recording)", "hamilton", {"soundtrack"}, None, id="broadway-cast-recording"),
+    pytest.param("Magnolia: Music from the Motion Picture", "magnolia", {"soundtrack"}, None, id="colon-descriptor"),
+    pytest.param("Trainspotting - Original Soundtrack", "trainspotting", {"soundtrack"}, None, id="dash-descriptor"),
+    pytest.param(
+        "Pulp Fiction (Music From the Motion Picture) [Collector’s Edition]",
+        "pulp fiction",
+        {"soundtrack", "collector"},
+        None,
+        id="descriptor-and-edition",
+    ),
+    pytest.param(
+        "Losmen Bu Broto (Original Motion Picture Soundtrack) - EP",
+        "losmen bu broto",
+        {"soundtrack"},
+        "ep",
+        id="descriptor-then-ep",
+    ),
     # content qualifiers
     pytest.param("Winterland (Live)", "winterland", {"live"}, None, id="live"),
     pytest.param("Random Access Memories (Drumless Edition)", "random access memories", {"drumless"}, None, id="drumless"),
     pytest.param("Nevermind (Instrumentals)", "nevermind", {"instrumental"}, None, id="instrumentals"),
     pytest.param("Hits [Karaoke Version]", "hits", {"karaoke"}, None, id="karaoke"),
     pytest.param("Body Talk (The Remixes)", "body talk", {"remix"}, None, id="remixes"),
+    pytest.param("Guardians of the Galaxy (Original Score)", "guardians of the galaxy", {"score"}, None, id="score"),
     # featured artists
     pytest.param("Headlights (feat. KIDDO) - Single", "headlights", set(), "single", id="feat-then-single"),
     pytest.param(
@@ -162,12 +192,15 @@ TITLES = [
     pytest.param("(What’s the Story) Morning Glory?", "whats the story morning glory", set(), None, id="leading-parens"),
     pytest.param("Fearless (Taylor’s Version)", "fearless taylors version", set(), None, id="rerecording-stays"),
     pytest.param(
-        "Losmen Bu Broto (Original Motion Picture Soundtrack) - EP",
-        "losmen bu broto original motion picture soundtrack",
+        "Trainspotting #2 (Music from the Motion Picture, Vol. #2)",
+        "trainspotting 2 music from the motion picture vol 2",
         set(),
-        "ep",
-        id="soundtrack-stays",
+        None,
+        id="descriptor-with-a-volume-stays",
     ),
+    pytest.param("Soundtrack to the Apocalypse", "soundtrack to the apocalypse", set(), None, id="soundtrack-as-word"),
+    pytest.param("Blur: The Best Of", "blur the best of", set(), None, id="colon-subtitle-stays"),
+    pytest.param("TRON: Legacy Reconfigured", "tron legacy reconfigured", set(), None, id="colon-title-stays"),
     pytest.param("40 Seasons - The Best of Skid Row", "40 seasons the best of skid row", set(), None, id="dash-subtitle-stays"),
     pytest.param(
         "Lullaby Renditions of Daft Punk - Random Access Memories",
@@ -182,19 +215,41 @@ TITLES = [
 
 @pytest.mark.parametrize(("title", "base", "qualifiers", "release_type"), TITLES)
 def test_split_title(title: str, base: str, qualifiers: set[str], release_type: str | None) -> None:
-    assert split_title(title) == Title(base=base, qualifiers=frozenset(qualifiers), release_type=release_type)
+    split = split_title(title)
+    assert (split.base, split.qualifiers, split.release_type) == (base, frozenset(qualifiers), release_type)
 
 
-def test_content_and_edition_qualifiers_do_not_overlap() -> None:
+@pytest.mark.parametrize(
+    ("title", "disc"),
+    [
+        pytest.param("Mellon Collie and the Infinite Sadness (Disc 2)", True, id="disc-parens"),
+        pytest.param("Sandinista! [Disc 1]", True, id="disc-brackets"),
+        pytest.param("1967-1970 CD2", True, id="bare-cd"),
+        pytest.param("Tusk (Disc 2 of 2) (Remastered)", True, id="disc-under-edition"),
+        pytest.param("Mellon Collie and the Infinite Sadness (Remastered)", False, id="no-disc"),
+        pytest.param("Use Your Illusion II", False, id="volume-is-not-a-disc"),
+    ],
+)
+def test_disc_suffix_marks_the_title_as_one_disc(title: str, disc: bool) -> None:
+    assert split_title(title).disc is disc
+
+
+def test_title_without_disc_suffix_equals_its_plain_value() -> None:
+    assert split_title("Abbey Road (Remastered)") == Title(base="abbey road", qualifiers=frozenset({"remastered"}), release_type=None)
+
+
+def test_qualifier_classes_do_not_overlap() -> None:
     assert not CONTENT_QUALIFIERS & EDITION_QUALIFIERS
-    assert {"live", "drumless", "karaoke", "instrumental", "acoustic"} <= CONTENT_QUALIFIERS
-    assert {"deluxe", "remastered", "anniversary", "bonus", "mono"} <= EDITION_QUALIFIERS
+    assert not DESCRIPTOR_QUALIFIERS & (CONTENT_QUALIFIERS | EDITION_QUALIFIERS)
+    assert {"live", "drumless", "karaoke", "instrumental", "acoustic", "score"} <= CONTENT_QUALIFIERS
+    assert {"deluxe", "remastered", "anniversary", "bonus", "mono", "edit"} <= EDITION_QUALIFIERS
+    assert "soundtrack" in DESCRIPTOR_QUALIFIERS
 
 
 def test_every_qualifier_split_title_records_is_classified() -> None:
     titles = [str(case.values[0]) for case in TITLES]
     recorded = set().union(*(split_title(t).qualifiers for t in titles))
-    assert recorded <= CONTENT_QUALIFIERS | EDITION_QUALIFIERS
+    assert recorded <= CONTENT_QUALIFIERS | EDITION_QUALIFIERS | DESCRIPTOR_QUALIFIERS
 
 
 @pytest.mark.parametrize(
