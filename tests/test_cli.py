@@ -192,3 +192,32 @@ def test_help_describes_the_art_command() -> None:
     out = subprocess.run([*cmd, "art", "--help"], capture_output=True, text=True, check=True).stdout
     for flag in ("--barcode", "--mbid", "--release-group", "--batch", "--size", "--country", "--explain", "--probe", "--no-cache"):
         assert flag in out
+
+
+def _png_header(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+
+
+def test_probe_reports_real_sizes_and_survives_a_truncated_image(recorded_server: RecordedServer, tmp_path: Path) -> None:
+    # The recorded CAA body, with its image host pointed at the local server (as a mirror would be).
+    body = recorded(CAA_BODY).read_bytes().replace(b"http://coverartarchive.org", recorded_server.url.encode())
+    recorded_server.add(f"/release/{MBID_CAA}", Answer(body))
+    recorded_server.add(f"/release/{MBID_CAA}/28819846237-1200.jpg", Answer(_png_header(1200, 1200) + b"\0" * 100,
+                                                                          content_type="image/png"))
+    out = art_json(run_cli(recorded_server, tmp_path, "art", "--mbid", MBID_CAA, "--sources", "caa",
+                           "--size", "1200", "--probe", "--json"))
+    best = out["candidates"][0]  # type: ignore[index]
+    assert (best["width"], best["height"]) == (1200, 1200), "--probe reads the real size from the first bytes"
+
+    recorded_server.routes.clear()
+    recorded_server.add(f"/release/{MBID_CAA}", Answer(body))
+    recorded_server.add(f"/release/{MBID_CAA}/28819846237-1200.jpg", Answer(b"\xff\xd8\xff\xe0\x00", content_type="image/jpeg"))
+    out = art_json(run_cli(recorded_server, tmp_path, "art", "--mbid", MBID_CAA, "--sources", "caa",
+                           "--size", "1200", "--probe", "--json", "--no-cache"))
+    best = out["candidates"][0]  # type: ignore[index]
+    assert best["width"] is None and any("could not read" in r for r in best["reasons"])
