@@ -48,14 +48,18 @@ class HttpRequest:
     source: str
     method: str = "GET"
     params: tuple[tuple[str, str], ...] = ()
-    headers: tuple[tuple[str, str], ...] = ()
-    body: bytes | None = None
+    #: Kept out of repr: an Authorization header holds credentials.
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    body: bytes | None = field(default=None, repr=False)
     #: The service signals rate limiting with a 403 and an empty body (iTunes does).
     empty_403_is_rate_limit: bool = False
     #: Fetch at most this many bytes of the body (a ``Range`` request), e.g. to probe image size.
     max_bytes: int | None = None
     #: Whether a driver may answer this request from, and store it in, its HTTP cache.
     cacheable: bool = True
+    #: Whether a driver may retry a 5xx answer. False when a 5xx is the service's deterministic
+    #: answer rather than an outage (the seed Spotify clone answers 500 for unknown ids).
+    retry_5xx: bool = True
 
     @property
     def full_url(self) -> str:

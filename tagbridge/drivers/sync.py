@@ -162,7 +162,7 @@ class SyncDriver:
         self.close()
 
     def _fetch_once(self, request: HttpRequest) -> HttpResponse:
-        session = self._session()
+        session = self._session(retry_5xx=request.retry_5xx)
         prepared = session.prepare_request(requests.Request(
             method=request.method, url=request.url, params=list(request.params),
             headers=_request_headers(request), data=request.body,
@@ -194,11 +194,14 @@ class SyncDriver:
         return HttpResponse(status=response.status_code, url=response.url, body=body,
                             headers={k.lower(): v for k, v in response.headers.items()})
 
-    def _session(self) -> requests.Session:
-        session: requests.Session | None = getattr(self._local, "session", None)
+    def _session(self, *, retry_5xx: bool = True) -> requests.Session:
+        # Two sessions a thread: retries of 5xx answers are mounted on the adapter, so a request
+        # whose 5xx is a real answer (HttpRequest.retry_5xx False) goes through one without them.
+        name = "session" if retry_5xx else "session_no_5xx_retry"
+        session: requests.Session | None = getattr(self._local, name, None)
         if session is None:
-            session = _new_session(self.options)
-            self._local.session = session
+            session = _new_session(self.options, retry_5xx=retry_5xx)
+            setattr(self._local, name, session)
             with self._lock:
                 self._sessions.append(session)
         return session
@@ -279,12 +282,13 @@ class _Retry(Retry):
             self.sleep_fn(min(wait, self.max_wait))
 
 
-def _new_session(options: DriverOptions) -> requests.Session:
+def _new_session(options: DriverOptions, *, retry_5xx: bool = True) -> requests.Session:
     session = requests.Session()
     retry = _Retry(
-        total=options.retries, connect=options.retries, read=options.retries, status=options.retries,
+        total=options.retries, connect=options.retries, read=options.retries,
+        status=options.retries if retry_5xx else 0,
         backoff_factor=options.backoff_factor,
-        status_forcelist=(500, 502, 503, 504),
+        status_forcelist=(500, 502, 503, 504) if retry_5xx else (),
         allowed_methods=Retry.DEFAULT_ALLOWED_METHODS,  # GET, HEAD and the other idempotent ones
         respect_retry_after_header=True,
         raise_on_status=False,

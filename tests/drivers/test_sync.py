@@ -210,6 +210,19 @@ def test_exhausted_503_is_returned_and_check_status_raises_unavailable(
         check_status(request, response)
 
 
+def test_500_is_not_retried_when_the_request_says_it_is_an_answer(
+        http: HTTPServer, make_driver: Callable[..., SyncDriver], sleeps: SleepRecorder) -> None:
+    http.expect_request("/unknown-id").respond_with_data("Internal Server Error", status=500)
+    http.expect_request("/outage").respond_with_data("Internal Server Error", status=500)
+    driver = make_driver(retries=2)
+    answer = driver.fetch(get(http, "/unknown-id", retry_5xx=False))
+    assert answer.status == 500
+    assert len(hits(http, "/unknown-id")) == 1, "a 5xx the request calls an answer is fetched once"
+    assert sleeps.waits == [], "and never waited on"
+    driver.fetch(get(http, "/outage"))
+    assert len(hits(http, "/outage")) == 3, "other requests on the same driver and thread still retry 5xx"
+
+
 def test_503_retry_after_is_honoured_through_injected_sleep(
         http: HTTPServer, make_driver: Callable[..., SyncDriver], sleeps: SleepRecorder) -> None:
     http.expect_oneshot_request("/busy").respond_with_data("", status=503, headers={"Retry-After": "2"})
