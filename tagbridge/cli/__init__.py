@@ -8,7 +8,7 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from tagbridge import __version__
-from tagbridge.cli import art
+from tagbridge.cli import art, spotify
 from tagbridge.cli.common import EXIT_USAGE, settings_for, setup_logging
 from tagbridge.core.errors import ConfigError
 
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log requests (-vv for debug)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     art.add_parser(sub)
+    spotify.add_parsers(sub)
     return parser
 
 
@@ -33,7 +34,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     args = build_parser().parse_args(argv)
     env = os.environ if env is None else env
     setup_logging(args.verbose)
-    commands = {"art": art.run}
+    commands = {"art": art.run, "album": spotify.run_album, "track": spotify.run_track}
     try:
         settings = settings_for(args, env)
         return commands[args.command](args, settings, env)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import IO
 
 from tagbridge.cli.common import (
@@ -16,10 +17,12 @@ from tagbridge.cli.common import (
     open_batch,
     query_from_mapping,
 )
+from tagbridge.cli.spotify import spotify_session
 from tagbridge.core.config import KNOWN_SOURCES, Settings
 from tagbridge.core.errors import ConfigError
 from tagbridge.core.model import ArtResolution
 from tagbridge.core.resolve import resolve_art
+from tagbridge.sources.spotify import SpotifySession
 
 __all__ = ["add_parser", "run"]
 
@@ -77,6 +80,16 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
     out.add_argument("--explain", action="store_true", help="say why each candidate ranked where it did, and what was rejected")
 
 
+@contextmanager
+def _spotify(settings: Settings, env: Mapping[str, str]) -> Iterator[SpotifySession | None]:
+    """A Spotify session (with its token cache) only when Spotify is among the sources."""
+    if "spotify" not in settings.sources:
+        yield None
+        return
+    with spotify_session(settings, env) as session:
+        yield session
+
+
 def run(args: argparse.Namespace, settings: Settings, env: Mapping[str, str]) -> int:
     """Run ``tagbridge art``; returns the exit status."""
     if args.batch:
@@ -88,8 +101,8 @@ def run(args: argparse.Namespace, settings: Settings, env: Mapping[str, str]) ->
          "release_group": args.release_group, "tracks": args.tracks},
         where="",
     )
-    with build_driver(settings, env, use_cache=not args.no_cache) as driver:
-        result = driver.run(resolve_art(settings, query, probe=args.probe))
+    with build_driver(settings, env, use_cache=not args.no_cache) as driver, _spotify(settings, env) as session:
+        result = driver.run(resolve_art(settings, query, probe=args.probe, spotify_session=session))
     _print_result(result, args, sys.stdout)
     return EXIT_OK
 
@@ -100,7 +113,7 @@ def _art_batch(args: argparse.Namespace, settings: Settings, env: Mapping[str, s
     stream: IO[str] = sys.stdin if args.batch == "-" else open_batch(args.batch)
     lines = list(enumerate(stream, 1))
     bad = 0
-    with build_driver(settings, env, use_cache=not args.no_cache) as driver:
+    with build_driver(settings, env, use_cache=not args.no_cache) as driver, _spotify(settings, env) as session:
         # The bar goes to stderr and only to a terminal, so piped JSON output stays clean.
         for number, line in tqdm(lines, unit="album", file=sys.stderr, disable=not sys.stderr.isatty()):
             if not line.strip():
@@ -112,7 +125,7 @@ def _art_batch(args: argparse.Namespace, settings: Settings, env: Mapping[str, s
                 print(json.dumps({"line": number, "error": str(exc), "candidates": []}, ensure_ascii=False), flush=True)
                 print(f"tagbridge: {exc}", file=sys.stderr)
                 continue
-            result = driver.run(resolve_art(settings, query, probe=args.probe))
+            result = driver.run(resolve_art(settings, query, probe=args.probe, spotify_session=session))
             _print_result(result, args, sys.stdout)
             sys.stdout.flush()
     if bad:

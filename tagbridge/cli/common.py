@@ -66,6 +66,7 @@ def build_driver(settings: Settings, env: Mapping[str, str], *, use_cache: bool)
         host_of(settings.itunes_url): settings.rates["itunes"],
         host_of(settings.caa_url): settings.rates["caa"],
         host_of(settings.musicbrainz_url): settings.rates["musicbrainz"],
+        host_of(settings.spotify_api_url): settings.rates["spotify"],
     }
     return SyncDriver(
         DriverOptions(

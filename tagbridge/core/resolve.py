@@ -14,19 +14,35 @@ from dataclasses import replace
 from tagbridge.core.config import Settings
 from tagbridge.core.errors import SourceError
 from tagbridge.core.http import Lookup
-from tagbridge.core.model import AlbumQuery, ArtCandidate, ArtLinks, ArtResolution, MatchKind, SourceReport
+from tagbridge.core.model import (
+    AlbumQuery,
+    ArtCandidate,
+    ArtLinks,
+    ArtResolution,
+    MatchKind,
+    SourceReport,
+)
 from tagbridge.core.rank import rank_covers
-from tagbridge.sources import artwork, caa, itunes, musicbrainz
+from tagbridge.sources import artwork, caa, itunes, musicbrainz, spotify
 
 __all__ = ["resolve_art"]
 
 
-def resolve_art(settings: Settings, query: AlbumQuery, *, probe: bool = False, probe_top: int = 3) -> Lookup[ArtResolution]:
+def resolve_art(
+    settings: Settings,
+    query: AlbumQuery,
+    *,
+    probe: bool = False,
+    probe_top: int = 3,
+    spotify_session: spotify.SpotifySession | None = None,
+) -> Lookup[ArtResolution]:
     """Find and rank cover art for ``query`` across ``settings.sources``.
 
     Args:
         probe: fetch the first bytes of the best ``probe_top`` candidates whose size is unknown,
             to learn their real pixel size before the final ranking.
+        spotify_session: the Spotify session (token, dialect) when ``spotify`` is among the
+            sources; the caller owns it so a token outlives one resolution.
 
     Returns:
         The resolution; a source that fails is reported in ``reports`` and never stops the others.
@@ -34,11 +50,14 @@ def resolve_art(settings: Settings, query: AlbumQuery, *, probe: bool = False, p
     reports: list[SourceReport] = []
     found: list[ArtCandidate] = []
 
-    if query.mbid and "itunes" in settings.sources and not query.links.itunes_ids:
+    wants_links = "itunes" in settings.sources or "spotify" in settings.sources
+    if query.mbid and wants_links and not (query.links.itunes_ids or query.links.spotify_album_ids):
         query = yield from _follow_musicbrainz(settings, query, reports)
 
     for source in settings.sources:
         skipped = _skip_reason(source, query)
+        if source == "spotify" and spotify_session is None:
+            skipped = "no Spotify session was handed to the resolver"
         if skipped:
             reports.append(SourceReport(source=source, ok=True, skipped=skipped))
             continue
@@ -47,6 +66,8 @@ def resolve_art(settings: Settings, query: AlbumQuery, *, probe: bool = False, p
                 got = yield from caa.release_art(settings, query)
             elif source == "itunes":
                 got = yield from _itunes(settings, query)
+            elif source == "spotify" and spotify_session is not None:
+                got = yield from spotify.album_art(spotify_session, query)
             else:  # pragma: no cover - config validation keeps unknown names out
                 continue
         except SourceError as exc:
@@ -69,6 +90,8 @@ def _skip_reason(source: str, query: AlbumQuery) -> str | None:
         return "the Cover Art Archive needs a MusicBrainz release or release-group ID"
     if source == "itunes" and not (query.links.itunes_ids or query.barcode or (query.artist and query.album)):
         return "iTunes needs an artist and album, a barcode or an Apple Music link"
+    if source == "spotify" and not (query.links.spotify_album_ids or query.barcode or (query.artist and query.album)):
+        return "Spotify needs an artist and album, a barcode or a Spotify link"
     return None
 
 
