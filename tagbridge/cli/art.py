@@ -29,8 +29,10 @@ __all__ = ["add_parser", "run"]
 _EPILOG = """\
 environment:
   TAGBRIDGE_ITUNES_URL, TAGBRIDGE_CAA_URL, TAGBRIDGE_MUSICBRAINZ_URL   base URLs (mirrors, tests)
+  TAGBRIDGE_SPOTIFY_API_URL, TAGBRIDGE_SPOTIFY_BACKEND=api|clone, TAGBRIDGE_SPOTIFY_CLIENT_ID,
+  TAGBRIDGE_SPOTIFY_CLIENT_SECRET                      Spotify (see 'tagbridge album --help')
   TAGBRIDGE_ITUNES_RATE=20/60, TAGBRIDGE_MUSICBRAINZ_RATE=1/1,
-  TAGBRIDGE_CAA_RATE=10/1                              per-host limits as CALLS/SECONDS
+  TAGBRIDGE_CAA_RATE=10/1, TAGBRIDGE_SPOTIFY_RATE=10/1 per-host limits as CALLS/SECONDS
   TAGBRIDGE_COUNTRIES, TAGBRIDGE_SOURCES, TAGBRIDGE_ART_SIZE, TAGBRIDGE_MIN_SCORE
                                                        defaults for the options below
   TAGBRIDGE_TIMEOUT=20, TAGBRIDGE_RATE_LIMIT_RETRIES=2 seconds to wait; rate-limit answers to wait out
@@ -49,8 +51,9 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         "art",
         help="find the best cover art for an album, or abstain",
         description=(
-            "Find cover art for one album (or a JSONL batch) across the Cover Art Archive and the "
-            "iTunes Search API, ranked best first: identifier matches (MusicBrainz links, barcode, "
+            "Find cover art for one album (or a JSONL batch) across the Cover Art Archive, the "
+            "iTunes Search API and (with --sources spotify) Spotify or a local Spotify clone, ranked "
+            "best first: identifier matches (MusicBrainz links, barcode, "
             "MBID) before exact text matches before fuzzy ones, then by size up to --size, then by "
             "source order. Prints nothing ranked when unsure."
         ),
