@@ -141,6 +141,9 @@ def test_api_album_pages_through_next_and_caches_the_token_privately(recorded_se
     assert len(out["albums"][0]["tracks"]) == 55  # type: ignore[index]
     tokens = list((tmp_path / "cache").glob("spotify-token-*.json"))
     assert len(tokens) == 1 and stat.S_IMODE(tokens[0].stat().st_mode) == 0o600
+    access_token = json.loads(recorded("spotify/swaj_token_client_credentials_200.json").read_text())["access_token"]
+    assert access_token.encode() not in (tmp_path / "cache" / "http-cache.sqlite").read_bytes(), \
+        "the bearer token stays out of the shared HTTP cache"
     out_json(run_cli(recorded_server, tmp_path, "album", "--spotify-id", album, "--json", "--no-cache", **api_env(recorded_server)))
     assert recorded_server.hits("/api/token") == 1, "the cached token is reused by the next run"
 
