@@ -41,9 +41,7 @@ nickname as above. A query naming one disc ("(Disc 2)") has no comparable track 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from tagbridge.core.fuzz import ratio, token_sort_ratio
 from tagbridge.core.model import AlbumQuery, MatchKind
 from tagbridge.core.normalize import (
     CONTENT_QUALIFIERS,
@@ -52,6 +50,13 @@ from tagbridge.core.normalize import (
     artist_set,
     normalize_artist,
     split_title,
+)
+from tagbridge.core.similarity import (
+    Verdict,
+    numbers_in,
+    similarity,
+    strict_subset,
+    without_article,
 )
 
 __all__ = ["AlbumMatch", "match_album", "title_matches_exactly"]
@@ -78,7 +83,6 @@ _NICKNAME_SIMILARITY = 0.95
 _CREDIT_SUBSET_SCORE = 0.88
 
 _IGNORED_QUALIFIERS = frozenset({"explicit", "standard"}) | DESCRIPTOR_QUALIFIERS
-_ARTICLES = frozenset({"the", "a", "an"})
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame"})
 # Words of titles many artists share ("Greatest Hits", "Live", "Christmas"): with one credit a
 # subset of the other, such a title alone does not say it is the same album.
@@ -116,8 +120,6 @@ _IMPLIED_BY = {
     "remix": frozenset({"remix", "remixes", "remixed"}),
     "instrumental": frozenset({"instrumental", "instrumentals"}),
 }
-_ROMAN = frozenset({"ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"})
-_DIGITS = re.compile(r"\d")
 # How stores tell self-titled albums apart: "Weezer (Blue Album)", "Peter Gabriel 3: Melt".
 # A bare number is not a nickname: "Led Zeppelin II" is another album than "Led Zeppelin".
 _NICKNAME = re.compile(r"^(?:(?:the )?([^\W\d]+) album|(?:\d+|[ivx]+) ([^\W\d]+))$")
@@ -125,44 +127,20 @@ _NOT_NICKNAMES = frozenset(
     {w for q in CONTENT_QUALIFIERS for w in q.split()} | {"remixes", "demos", "instrumentals", "concert"}
 )
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AlbumMatch:
-    """How a candidate album compares with the query: kind (None when rejected), score and reasons."""
-
-    kind: MatchKind | None
-    score: float  # 0..1; 0.0 when rejected
-    reasons: tuple[str, ...]
-
-    @property
-    def accepted(self) -> bool:
-        """True unless the candidate was rejected outright (callers still apply their minimum score)."""
-        return self.kind is not None
+#: The verdict shape shared with the other matcher (core/similarity.py).
+AlbumMatch = Verdict
 
 
 def _reject(reasons: list[str], why: str) -> AlbumMatch:
     return AlbumMatch(kind=None, score=0.0, reasons=(*reasons, why))
 
 
-def _similarity(a: str, b: str) -> float:
-    return max(ratio(a, b), token_sort_ratio(a, b)) / 100.0
 
 
-def _strict_subset(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> bool:
-    """``a`` < ``b`` with more than articles added: "Ladies" < "Single Ladies", not "Beatles" < "The Beatles"."""
-    return a < b and not (b - a) <= _ARTICLES
 
 
-def _without_article(text: str) -> str:
-    first, _, rest = text.partition(" ")
-    return rest if rest and first in _ARTICLES else text
 
 
-def _numbers(text: str) -> frozenset[str]:
-    words = text.split()
-    if len(words) == 1 and words[0] in _ROMAN:
-        return frozenset()  # a title of one letter is a word: Ed Sheeran's "x" is not ten
-    return frozenset(w for w in words if _DIGITS.search(w) or w in _ROMAN)
 
 
 def _without_honorific(text: str) -> str:
@@ -172,7 +150,7 @@ def _without_honorific(text: str) -> str:
 
 
 def _is_generic(base: str) -> bool:
-    words = _without_article(base).split()
+    words = without_article(base).split()
     if len(words) == 1 and len(words[0]) <= _SHORT_TITLE:
         return True
     return bool(set(words) & _GENERIC_WORDS)
@@ -221,19 +199,19 @@ def _compare_artists(
             return _CREDIT_SUBSET_SCORE
         reasons.append(f"artist credit differs in who takes part: {query!r} vs {candidate!r} ({subset_refusal})")
         return None
-    if _without_article(q) == _without_article(c):
+    if without_article(q) == without_article(c):
         reasons.append("artist equal but for a leading article")
         return _ARTICLE_SIMILARITY
     if _without_honorific(q) == _without_honorific(c):
         reasons.append("artist equal but for an honorific (Ms., Dr., Sir ...)")
         return _HONORIFIC_SIMILARITY
     q_words, c_words = set(q.split()), set(c.split())
-    if _strict_subset(q_words, c_words) or _strict_subset(c_words, q_words):
+    if strict_subset(q_words, c_words) or strict_subset(c_words, q_words):
         reasons.append(f"one artist name contains the other: {query!r} vs {candidate!r}")
         return None
-    similarity = _similarity(q, c)
-    reasons.append(f"artist similarity {similarity:.2f}")
-    return similarity
+    score = similarity(q, c)
+    reasons.append(f"artist similarity {score:.2f}")
+    return score
 
 
 def _without_possessive(base: str, artist: str) -> str:
@@ -286,24 +264,24 @@ def _compare_bases(
     if query.base == candidate.base:
         reasons.append("title equal after normalization")
         return 1.0
-    if _without_article(query.base) == _without_article(candidate.base):
+    if without_article(query.base) == without_article(candidate.base):
         reasons.append("title equal but for a leading article")
         return _ARTICLE_SIMILARITY
     q_words, c_words = set(query.base.split()), set(candidate.base.split())
-    if _strict_subset(q_words, c_words) or _strict_subset(c_words, q_words):
+    if strict_subset(q_words, c_words) or strict_subset(c_words, q_words):
         # The longer title may only add its artist's name: "Simon & Garfunkel's Greatest Hits".
         named = _title_names_artist(query, candidate, credits, corroborated, reasons)
         if named is not None:
             return named
         reasons.append(f"one title contains the other: {query.base!r} vs {candidate.base!r}")
         return None
-    q_numbers, c_numbers = _numbers(query.base), _numbers(candidate.base)
+    q_numbers, c_numbers = numbers_in(query.base), numbers_in(candidate.base)
     if q_numbers != c_numbers:
         reasons.append(f"numbers differ: {sorted(q_numbers)} vs {sorted(c_numbers)}")
         return None
-    similarity = _similarity(query.base, candidate.base)
-    reasons.append(f"title similarity {similarity:.2f}")
-    return similarity
+    score = similarity(query.base, candidate.base)
+    reasons.append(f"title similarity {score:.2f}")
+    return score
 
 
 def _subset_refusal(

@@ -23,12 +23,21 @@ The rules lean to rejecting, as for albums:
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
-from tagbridge.core.fuzz import ratio, token_sort_ratio
 from tagbridge.core.model import MatchKind
-from tagbridge.core.normalize import CONTENT_QUALIFIERS, Title, artist_set, normalize_artist, split_title
+from tagbridge.core.normalize import (
+    CONTENT_QUALIFIERS,
+    Title,
+    artist_set,
+    normalize_artist,
+    split_title,
+)
+from tagbridge.core.similarity import (
+    Verdict,
+    numbers_in,
+    similarity,
+    strict_subset,
+    without_article,
+)
 
 __all__ = ["TrackMatch", "match_track"]
 
@@ -40,44 +49,21 @@ _DURATION_NEAR = 10_000
 _DURATION_NEAR_FACTOR = 0.97
 _DURATION_FAR_FACTOR = 0.8  # probably another version; under the default minimum unless all else is exact
 _IGNORED_QUALIFIERS = frozenset({"explicit", "standard"})  # as for albums (core/match.py)
-_ARTICLES = frozenset({"the", "a", "an"})
-_ROMAN = frozenset({"ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"})
-_DIGITS = re.compile(r"\d")
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TrackMatch:
-    """How a candidate track compares with the query: kind (None when rejected), score and reasons."""
-
-    kind: MatchKind | None
-    score: float  # 0..1; 0.0 when rejected
-    reasons: tuple[str, ...]
-
-    @property
-    def accepted(self) -> bool:
-        """True unless the candidate was rejected outright (callers still apply their minimum score)."""
-        return self.kind is not None
+#: The verdict shape shared with the other matcher (core/similarity.py).
+TrackMatch = Verdict
 
 
 def _reject(reasons: list[str], why: str) -> TrackMatch:
     return TrackMatch(kind=None, score=0.0, reasons=(*reasons, why))
 
 
-def _similarity(a: str, b: str) -> float:
-    return max(ratio(a, b), token_sort_ratio(a, b)) / 100.0
 
 
-def _strict_subset(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> bool:
-    return a < b and not (b - a) <= _ARTICLES
 
 
-def _without_article(text: str) -> str:
-    first, _, rest = text.partition(" ")
-    return rest if rest and first in _ARTICLES else text
 
 
-def _numbers(text: str) -> frozenset[str]:
-    return frozenset(w for w in text.split() if _DIGITS.search(w) or w in _ROMAN)
 
 
 def _compare_artists(query: str, candidate: str, reasons: list[str]) -> float | None:
@@ -95,35 +81,35 @@ def _compare_artists(query: str, candidate: str, reasons: list[str]) -> float | 
     if q_names < c_names or c_names < q_names:
         reasons.append(f"artist credit differs in who takes part: {query!r} vs {candidate!r}")
         return None
-    if _without_article(q) == _without_article(c):
+    if without_article(q) == without_article(c):
         reasons.append("artist equal but for a leading article")
         return _ARTICLE_SIMILARITY
     q_words, c_words = set(q.split()), set(c.split())
-    if _strict_subset(q_words, c_words) or _strict_subset(c_words, q_words):
+    if strict_subset(q_words, c_words) or strict_subset(c_words, q_words):
         reasons.append(f"one artist name contains the other: {query!r} vs {candidate!r}")
         return None
-    similarity = _similarity(q, c)
-    reasons.append(f"artist similarity {similarity:.2f}")
-    return similarity
+    score = similarity(q, c)
+    reasons.append(f"artist similarity {score:.2f}")
+    return score
 
 
 def _compare_titles(query: Title, candidate: Title, reasons: list[str]) -> float | None:
     if query.base == candidate.base:
         reasons.append("title equal after normalization")
         return 1.0
-    if _without_article(query.base) == _without_article(candidate.base):
+    if without_article(query.base) == without_article(candidate.base):
         reasons.append("title equal but for a leading article")
         return _ARTICLE_SIMILARITY
     q_words, c_words = set(query.base.split()), set(candidate.base.split())
-    if _strict_subset(q_words, c_words) or _strict_subset(c_words, q_words):
+    if strict_subset(q_words, c_words) or strict_subset(c_words, q_words):
         reasons.append(f"one title contains the other: {query.base!r} vs {candidate.base!r}")
         return None
-    if _numbers(query.base) != _numbers(candidate.base):
-        reasons.append(f"numbers differ: {sorted(_numbers(query.base))} vs {sorted(_numbers(candidate.base))}")
+    if numbers_in(query.base) != numbers_in(candidate.base):
+        reasons.append(f"numbers differ: {sorted(numbers_in(query.base))} vs {sorted(numbers_in(candidate.base))}")
         return None
-    similarity = _similarity(query.base, candidate.base)
-    reasons.append(f"title similarity {similarity:.2f}")
-    return similarity
+    score = similarity(query.base, candidate.base)
+    reasons.append(f"title similarity {score:.2f}")
+    return score
 
 
 def _duration_factor(query_ms: int | None, candidate_ms: int | None, reasons: list[str]) -> float:
