@@ -120,8 +120,8 @@ def test_a_failing_itunes_is_reported_and_caa_still_answers(recorded_server: Rec
 def test_a_rate_limit_is_never_cached_as_no_result(recorded_server: RecordedServer, tmp_path: Path) -> None:
     recorded_server.add("/search", Answer(b"", status=403), Answer(recorded(RAM_SEARCH)))
     args = ("art", "--artist", "Daft Punk", "--album", "Random Access Memories", "--json")
-    first = art_json(run_cli(recorded_server, tmp_path, *args))
-    assert first["candidates"] == []
+    proc = run_cli(recorded_server, tmp_path, *args)
+    assert proc.returncode == 1 and json.loads(proc.stdout)["candidates"] == [], "rate limited: no answer, exit 1"
     second = art_json(run_cli(recorded_server, tmp_path, *args))
     assert second["candidates"], "after the rate limit passes, the album is found"
     third = art_json(run_cli(recorded_server, tmp_path, *args))
@@ -221,3 +221,12 @@ def test_probe_reports_real_sizes_and_survives_a_truncated_image(recorded_server
                            "--size", "1200", "--probe", "--json", "--no-cache"))
     best = out["candidates"][0]  # type: ignore[index]
     assert best["width"] is None and any("could not read" in r for r in best["reasons"])
+
+
+def test_every_source_failing_is_exit_1_not_a_clean_abstention(recorded_server: RecordedServer, tmp_path: Path) -> None:
+    recorded_server.add("/search", Answer(b"<html>503</html>", status=503, content_type="text/html"))
+    proc = run_cli(recorded_server, tmp_path, "art", "--artist", "Daft Punk", "--album", "Random Access Memories", "--json",
+                   TAGBRIDGE_RATE_LIMIT_RETRIES="0")
+    assert proc.returncode == 1, "no source could answer: a script must not read this as 'no art exists'"
+    assert json.loads(proc.stdout)["candidates"] == []
+    assert "urllib3" not in proc.stderr, "retry chatter stays out of the default output"

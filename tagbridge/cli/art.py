@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import IO
 
 from tagbridge.cli.common import (
+    EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
     build_driver,
@@ -39,8 +40,9 @@ environment:
   TAGBRIDGE_CACHE_DIR                                  HTTP cache and rate-limit state
 
 exit status: 0 when art was found or the resolver abstained (an empty list: wrong art is
-worse than none), 2 on a usage or configuration error. A failing source is reported per
-source and never stops the others.
+worse than none); 1 when every source asked failed (offline, rate limited), so no answer was
+possible; 2 on a usage or configuration error. A failing source is reported per source and
+never stops the others.
 """
 
 
@@ -107,7 +109,7 @@ def run(args: argparse.Namespace, settings: Settings, env: Mapping[str, str]) ->
     with build_driver(settings, env, use_cache=not args.no_cache) as driver, _spotify(settings, env) as session:
         result = driver.run(resolve_art(settings, query, probe=args.probe, spotify_session=session))
     _print_result(result, args, sys.stdout)
-    return EXIT_OK
+    return EXIT_FAILED if _all_failed(result) else EXIT_OK
 
 
 def _art_batch(args: argparse.Namespace, settings: Settings, env: Mapping[str, str]) -> int:
@@ -115,7 +117,7 @@ def _art_batch(args: argparse.Namespace, settings: Settings, env: Mapping[str, s
 
     stream: IO[str] = sys.stdin if args.batch == "-" else open_batch(args.batch)
     lines = list(enumerate(stream, 1))
-    bad = 0
+    bad = failed = 0
     with build_driver(settings, env, use_cache=not args.no_cache) as driver, _spotify(settings, env) as session:
         # The bar goes to stderr and only to a terminal, so piped JSON output stays clean.
         for number, line in tqdm(lines, unit="album", file=sys.stderr, disable=not sys.stderr.isatty()):
@@ -131,10 +133,20 @@ def _art_batch(args: argparse.Namespace, settings: Settings, env: Mapping[str, s
             result = driver.run(resolve_art(settings, query, probe=args.probe, spotify_session=session))
             _print_result(result, args, sys.stdout)
             sys.stdout.flush()
+            failed += _all_failed(result)
     if bad:
         print(f"tagbridge: error: {bad} of {len(lines)} batch lines were not valid queries", file=sys.stderr)
         return EXIT_USAGE
+    if failed:
+        print(f"tagbridge: {failed} of {len(lines)} queries got no answer from any source", file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
+
+
+def _all_failed(result: ArtResolution) -> bool:
+    """True when every source that was asked failed: no answer, as opposed to a clean abstention."""
+    asked = [r for r in result.reports if not r.skipped]
+    return bool(asked) and not any(r.ok for r in asked)
 
 
 def _print_result(result: ArtResolution, args: argparse.Namespace, out: IO[str]) -> None:

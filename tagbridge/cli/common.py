@@ -40,6 +40,9 @@ def setup_logging(verbose: int) -> None:
     """Log to stderr: warnings by default, requests with -v, everything with -vv."""
     level = logging.WARNING if not verbose else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(name)s: %(message)s", stream=sys.stderr)
+    # urllib3 warns on every retry; the source's own one-line failure says it better, so its
+    # chatter shows only with -vv.
+    logging.getLogger("urllib3").setLevel(logging.DEBUG if verbose >= 2 else logging.ERROR)
 
 
 def settings_for(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
