@@ -438,10 +438,15 @@ def match_album(
         kind = MatchKind.FUZZY
         score = title_similarity**1.5 * artist_similarity * factor
     other_edition = _editions(q_title) != _editions(c_title)
-    score = _adjust_for_counts(
+    adjusted = _adjust_for_counts(
         score, query, (track_count, year), one_disc=q_title.disc, other_edition=other_edition, reasons=reasons
     )
-    return AlbumMatch(kind=kind, score=score, reasons=tuple(reasons))
+    if kind is MatchKind.EXACT and adjusted < score:
+        # "Exact" means every known fact agrees; a track count or year that disagrees makes it a
+        # near match, so an edition that agrees on everything can outrank it.
+        kind = MatchKind.FUZZY
+        reasons.append("not exact: track count or year disagrees")
+    return AlbumMatch(kind=kind, score=adjusted, reasons=tuple(reasons))
 
 
 def title_matches_exactly(a: str, b: str) -> bool:
