@@ -91,8 +91,13 @@ _GENERIC_WORDS = frozenset(
         "hits", "greatest", "best", "essential", "essentials", "collection", "anthology", "gold",
         "live", "christmas", "xmas", "holiday", "singles", "ballads", "duets", "classics",
         "favorites", "favourites", "legend", "legends", "ultimate", "definitive", "retrospective",
-        "unplugged", "concert", "icon", "platinum",
+        "unplugged", "concert", "icon", "platinum", "smash", "hit", "top", "biggest", "finest", "golden",
+        "number", "ones", "essential", "selected", "works",
     }
+)
+# Words that carry nothing on their own, so "The Very Best Of, Vol. 2" is still generic.
+_FILLER_WORDS = frozenset(
+    {"the", "a", "an", "of", "and", "very", "all", "time", "vol", "volume", "part", "pt", "no", "songs", "years", "in"}
 )
 _SHORT_TITLE = 4  # a one-word title of this many letters or fewer is generic too ("Gold", "Hits")
 _VARIOUS = frozenset(
@@ -150,10 +155,15 @@ def _without_honorific(text: str) -> str:
 
 
 def _is_generic(base: str) -> bool:
+    """A title many artists share: every word generic or filler ("Greatest Hits", "The Best Of, Vol. 2").
+
+    "Greatest Thing" is not: one distinctive word makes the title the album's own.
+    """
     words = without_article(base).split()
     if len(words) == 1 and len(words[0]) <= _SHORT_TITLE:
         return True
-    return bool(set(words) & _GENERIC_WORDS)
+    meaningful = [w for w in words if w not in _FILLER_WORDS and not w.isdigit()]
+    return bool(meaningful) and all(w in _GENERIC_WORDS for w in meaningful)
 
 
 def _is_various(normalized: str) -> bool:

@@ -577,3 +577,11 @@ def test_matching_decides_the_same_without_rapidfuzz() -> None:
         r = match_album(AlbumQuery(artist=qa, album=qt, tracks=13), artist=a, title=t, track_count=n)
         here.append([r.kind and r.kind.value, r.score, list(r.reasons)])
     assert pure == here, "scores and decisions must not depend on whether rapidfuzz is installed"
+
+
+def test_one_distinctive_word_keeps_a_title_from_being_generic() -> None:
+    result = simple("Matt Fax", "Greatest Thing (Tommy Baynen Remix)", "Matt Fax, Tommy Baynen",
+                    "Greatest Thing (Tommy Baynen Remix)")
+    assert result.kind is MatchKind.FUZZY and accepted(result), "'Greatest Thing' is this record's own title"
+    generic = simple("Queen", "The Very Best Of, Vol. 2", "Queen & David Bowie", "The Very Best Of, Vol. 2")
+    assert not accepted(generic), "a title made only of generic words needs more than a shared credit"
