@@ -230,3 +230,6 @@ def test_every_source_failing_is_exit_1_not_a_clean_abstention(recorded_server: 
     assert proc.returncode == 1, "no source could answer: a script must not read this as 'no art exists'"
     assert json.loads(proc.stdout)["candidates"] == []
     assert "urllib3" not in proc.stderr, "retry chatter stays out of the default output"
+    text = run_cli(recorded_server, tmp_path, "art", "--artist", "Daft Punk", "--album", "Random Access Memories",
+                   TAGBRIDGE_RATE_LIMIT_RETRIES="0")
+    assert "every source failed" in text.stdout and "abstained" not in text.stdout

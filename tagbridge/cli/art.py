@@ -158,7 +158,9 @@ def _print_result(result: ArtResolution, args: argparse.Namespace, out: IO[str])
         return
     q = result.query
     label = " – ".join(p for p in (q.artist, q.album) if p) or q.mbid or q.barcode or q.release_group
-    if not result.candidates:
+    if not result.candidates and _all_failed(result):
+        print(f"{label}: no answer: every source failed (see above)", file=out)
+    elif not result.candidates:
         print(f"{label}: no art found with enough confidence (abstained)", file=out)
     else:
         print(f"{label}:", file=out)
