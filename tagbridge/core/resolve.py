@@ -39,8 +39,8 @@ def resolve_art(
     """Find and rank cover art for ``query`` across ``settings.sources``.
 
     Args:
-        probe: fetch the first bytes of the best ``probe_top`` candidates whose size is unknown,
-            to learn their real pixel size before the final ranking.
+        probe: fetch the first bytes of the best ``probe_top`` candidates whose size is
+            unknown, to learn their real pixel size before the final ranking.
         spotify_session: the Spotify session (token, dialect) when ``spotify`` is among the
             sources; the caller owns it so a token outlives one resolution.
 
@@ -139,12 +139,18 @@ def _itunes(settings: Settings, query: AlbumQuery) -> Lookup[list[ArtCandidate]]
 
 
 def _probe_sizes(ranked: tuple[ArtCandidate, ...], top: int) -> Lookup[list[ArtCandidate]]:
-    """Learn the real size of the best few candidates from their first bytes."""
+    """Learn the real size of the best ``top`` candidates whose size is unknown, from their first bytes.
+
+    Counting only unknown sizes matters: an unprobed candidate ranks below every stated size,
+    so Spotify's large 82c1 variant sits under its own 64 px thumbnail until it is probed.
+    """
     out: list[ArtCandidate] = []
-    for i, cand in enumerate(ranked):
-        if i >= top or cand.width is not None:
+    probes = 0
+    for cand in ranked:
+        if probes >= top or cand.width is not None:
             out.append(cand)
             continue
+        probes += 1
         request = artwork.build_probe_request(cand.url, cand.source)
         try:
             response = yield request

@@ -6,7 +6,7 @@ import struct
 import zlib
 
 from tagbridge.core.config import ArtSize, Settings
-from tagbridge.core.model import AlbumQuery, MatchKind
+from tagbridge.core.model import AlbumQuery, ArtLinks, MatchKind
 from tagbridge.core.resolve import resolve_art
 from tagbridge.drivers.replay import Canned, ReplayDriver
 
@@ -104,3 +104,22 @@ def test_probe_of_a_truncated_image_leaves_the_size_unknown() -> None:
     result = driver.run(resolve_art(SETTINGS, AlbumQuery(artist="Daft Punk", album="Random Access Memories"), probe=True))
     best = result.candidates[0]
     assert best.width is None and any("could not read" in r for r in best.reasons)
+
+
+def test_probe_reaches_spotify_large_variant_below_the_stated_sizes() -> None:
+    from dataclasses import replace
+
+    from tagbridge.sources.spotify import SpotifySession
+
+    settings = replace(SETTINGS, sources=("spotify",), spotify_api_url="http://spotify.test/v1",
+                       spotify_token_url=None, spotify_backend="clone", size=ArtSize(3000))
+    driver = ReplayDriver([
+        ("/v1/albums/10FLjwfpbxLmW8c25Xyc2N", Canned(recorded("spotify/harmony_album_10FLjwfpbxLmW8c25Xyc2N.json"))),
+        (lambda r: "ab67616d000082c1" in r.url, Canned(png(2000, 2000), status=206)),
+    ])
+    session = SpotifySession(settings, clock=lambda: 0.0)
+    query = AlbumQuery(links=ArtLinks(spotify_album_ids=("10FLjwfpbxLmW8c25Xyc2N",)))
+    result = driver.run(resolve_art(settings, query, probe=True, spotify_session=session))
+    best = result.candidates[0]
+    assert "ab67616d000082c1" in best.url and (best.width, best.height) == (2000, 2000), \
+        "once probed, the large variant outranks the 640 px image"
