@@ -13,9 +13,14 @@ ANNAS_SAMPLE = SHARED / "data" / "annas-sample"
 
 
 def require_shared(path: Path = RECORDED) -> Path:
-    """Return ``path``, or skip the test saying why when ../shared is not beside the project."""
+    """Return ``path``, or skip saying why when ../shared is not beside the project.
+
+    Called while a module is collected (a recorded body in a parametrize list), it skips that
+    whole module; inside a test, just the test.
+    """
     if not path.exists():
-        pytest.skip(f"{path} is absent: the shared data must sit at ../shared beside the project")
+        pytest.skip(f"{path} is absent: the shared data must sit at ../shared beside the project",
+                    allow_module_level=True)
     return path
 
 
