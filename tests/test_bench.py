@@ -7,32 +7,22 @@ every case through tagbridge's real iTunes source without crashing.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
-import sys
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from bench_loader import load_bench
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = ROOT / "bench" / "match_accuracy.py"
 CASES = ROOT / "bench" / "cases" / "itunes_albums.jsonl"
 CATEGORIES = {"plain", "norm", "suffix", "edition", "content", "subset", "collab", "va", "intl", "feat", "disc", "absent"}
 
 
-def _load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("match_accuracy", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("match_accuracy", module)  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
 
 
-bench = _load_bench()
+bench = load_bench("match_accuracy")
 
 
 def _row(collection_id: int, artist: str, title: str, tracks: int = 10) -> dict[str, object]:

@@ -7,32 +7,22 @@ makes beets' requests: one token POST a run, one search per album, one album cal
 
 from __future__ import annotations
 
-import importlib.util
 import io
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
-
+from bench_loader import load_bench
 from fakes.annas import sample_or_skip
+
 from tagbridge.core.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = ROOT / "bench" / "spotify_requests.py"
 
 
-def _load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("spotify_requests", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("spotify_requests", module)  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
 
 
-bench = _load_bench()
+bench = load_bench("spotify_requests")
 
 
 @pytest.fixture(scope="module")

@@ -26,9 +26,10 @@ from tagbridge.core.errors import ConfigError
 from tagbridge.core.http import host_of
 from tagbridge.core.model import AlbumQuery
 from tagbridge.drivers.sync import DriverOptions, SyncDriver, default_cache_dir
+from tagbridge.sources.musicbrainz import normalize_mbid
 
 __all__ = ["EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "setup_logging", "settings_for", "build_driver",
-           "query_from_mapping", "open_batch", "json_line"]
+           "query_from_mapping", "parse_barcode", "open_batch", "json_line"]
 
 EXIT_OK = 0
 #: The only source a command asks failed (outage, rate limit): distinct from "nothing matched".
@@ -102,7 +103,12 @@ def json_line(line: str, number: int) -> Mapping[str, object]:
     return obj
 
 
-_MBID_CHARS = set("0123456789abcdef-")
+def parse_barcode(text: str, *, where: str = "") -> str:
+    """A UPC/EAN as digits only (spaces and dashes dropped), or a ConfigError."""
+    digits = text.replace(" ", "").replace("-", "")
+    if not digits.isdigit() or not 8 <= len(digits) <= 14:
+        raise ConfigError(f"{where}barcode {text!r} is not 8 to 14 digits")
+    return digits
 
 
 def query_from_mapping(data: Mapping[str, object], *, where: str) -> AlbumQuery:
@@ -134,17 +140,15 @@ def query_from_mapping(data: Mapping[str, object], *, where: str) -> AlbumQuery:
 
     barcode = text("barcode")
     if barcode is not None:
-        digits = barcode.replace(" ", "").replace("-", "")
-        if not digits.isdigit() or not 8 <= len(digits) <= 14:
-            raise ConfigError(f"{where}barcode {barcode!r} is not 8 to 14 digits")
-        barcode = digits
+        barcode = parse_barcode(barcode, where=where)
     ids = {}
     for key in ("mbid", "release_group"):
         value = text(key)
         if value is not None:
-            value = value.lower()
-            if len(value) != 36 or set(value) - _MBID_CHARS or value.count("-") != 4:
-                raise ConfigError(f"{where}{key} {value!r} is not a MusicBrainz ID (a UUID)")
+            try:
+                value = normalize_mbid(value)
+            except ConfigError:
+                raise ConfigError(f"{where}{key} {value!r} is not a MusicBrainz ID (a UUID)") from None
         ids[key] = value
     query = AlbumQuery(
         artist=text("artist") or "",

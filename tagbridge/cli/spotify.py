@@ -15,12 +15,12 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import IO
 
-from tagbridge.cli.common import EXIT_FAILED, EXIT_OK, build_driver
+from tagbridge.cli.common import EXIT_FAILED, EXIT_OK, build_driver, parse_barcode
 from tagbridge.core.config import SPOTIFY_BACKENDS, Settings
 from tagbridge.core.errors import ConfigError, SourceError
 from tagbridge.core.http import Lookup
 from tagbridge.core.model import AlbumQuery
-from tagbridge.core.records import AlbumRecord, TrackRecord
+from tagbridge.core.records import AlbumRecord, ArtistRef, TrackRecord
 from tagbridge.drivers.sync import default_cache_dir
 from tagbridge.drivers.token_cache import TokenCache
 from tagbridge.sources import spotify
@@ -132,9 +132,7 @@ def run_album(args: argparse.Namespace, settings: Settings, env: Mapping[str, st
             record = yield from spotify.album_by_id(session, album_id)
             return [record] if record else []
     elif args.barcode:
-        digits = args.barcode.replace(" ", "").replace("-", "")
-        if not digits.isdigit() or not 8 <= len(digits) <= 14:
-            raise ConfigError(f"barcode {args.barcode!r} is not 8 to 14 digits")
+        digits = parse_barcode(args.barcode)
 
         def lookup(session: spotify.SpotifySession) -> Lookup[list[object]]:
             return list((yield from spotify.albums_by_upc(session, digits)))
@@ -198,8 +196,8 @@ def _print(key: str, records: list[object], error: str | None, args: argparse.Na
             _print_track(rec, args.explain, out, indent="")
 
 
-def _credit(artists: tuple[object, ...]) -> str:
-    return ", ".join(getattr(a, "name", "") for a in artists)
+def _credit(artists: tuple[ArtistRef, ...]) -> str:
+    return ", ".join(a.name for a in artists)
 
 
 def _print_album(rec: AlbumRecord, explain: bool, out: IO[str]) -> None:
