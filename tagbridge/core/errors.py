@@ -14,7 +14,14 @@ __all__ = [
     "RateLimited",
     "Unavailable",
     "redact_url",
+    "SECRET_PARAMS",
 ]
+
+#: Query parameters whose values are secrets: redacted wherever a URL is shown, and kept out
+#: of HTTP cache keys. The one list every module uses.
+SECRET_PARAMS: tuple[str, ...] = (
+    "client_secret", "access_token", "token", "secret", "password", "key", "api_key", "apikey",
+)
 
 
 class TagbridgeError(Exception):
@@ -66,14 +73,29 @@ class Unavailable(SourceError):
 
 
 def redact_url(url: str) -> str:
-    """Drop the query string's secret-looking parameters so errors never carry credentials."""
+    """``url`` fit to show: user info (``user:password@``) and secret query parameters replaced by ``***``.
+
+    Every URL in a message or a log line goes through here, so errors never carry credentials.
+    """
+    scheme, sep, rest = url.partition("://")
+    if sep:
+        authority_end = len(rest)
+        for stop in "/?#":
+            pos = rest.find(stop)
+            if pos != -1:
+                authority_end = min(authority_end, pos)
+        authority, tail = rest[:authority_end], rest[authority_end:]
+        if "@" in authority:
+            authority = "***@" + authority.rpartition("@")[2]
+        url = scheme + sep + authority + tail
     if "?" not in url:
         return url
     base, _, query = url.partition("?")
+    query, hash_mark, fragment = query.partition("#")
     parts = []
     for pair in query.split("&"):
         key = pair.split("=", 1)[0]
-        if key.lower() in {"client_secret", "access_token", "token", "secret", "password", "key", "api_key"}:
+        if key.lower() in SECRET_PARAMS:
             pair = f"{key}=***"
         parts.append(pair)
-    return base + "?" + "&".join(parts)
+    return base + "?" + "&".join(parts) + hash_mark + fragment

@@ -1,9 +1,11 @@
 """HTTP requests and responses as plain values, and the generator protocol that links sources to drivers.
 
 A lookup is a generator: it yields an :class:`HttpRequest`, is sent an :class:`HttpResponse`, and
-finally returns its result. A driver that cannot obtain a response (timeout, refused connection)
-throws a :class:`~tagbridge.core.errors.Unavailable` into the generator instead, so a lookup can
-recover (try the next storefront) or let it propagate.
+finally returns its result. A driver that cannot obtain a usable response (timeout, refused
+connection, a redirect loop, a body over the size cap) throws the matching
+:class:`~tagbridge.core.errors.SourceError` into the generator instead, so a lookup can recover
+(try the next storefront) or let it propagate to the resolver, which reports that source as
+failed and goes on with the others.
 
 What belongs here: the values and pure helpers that read status codes. What doesn't: sockets,
 sleeping, caching (drivers), and any service's particular shapes (sources).
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 from urllib.parse import urlencode, urlsplit
 
-from tagbridge.core.errors import BadResponse, RateLimited, ResponseError, Unavailable
+from tagbridge.core.errors import BadResponse, RateLimited, ResponseError, SourceError, Unavailable
 
 __all__ = [
     "HttpRequest",
@@ -29,12 +31,17 @@ __all__ = [
     "rate_limit_wait",
     "host_of",
     "run_lookup",
+    "usable_answer",
+    "Validator",
 ]
 
 T = TypeVar("T")
 
 #: A sans-I/O lookup: yields requests, receives responses, returns ``T``.
 Lookup = Generator["HttpRequest", "HttpResponse", T]
+
+#: Parses an answer the way its lookup will, raising a SourceError when it cannot be used.
+Validator = Callable[["HttpRequest", "HttpResponse"], object]
 
 #: Backoff, in seconds, when a service rate-limits without saying for how long.
 DEFAULT_RATE_LIMIT_WAIT = 5.0
@@ -60,6 +67,13 @@ class HttpRequest:
     #: Whether a driver may retry a 5xx answer. False when a 5xx is the service's deterministic
     #: answer rather than an outage (the seed Spotify clone answers 500 for unknown ids).
     retry_5xx: bool = True
+    #: Whether the service's rate limit applies. The limit is keyed by ``source``, not by host:
+    #: two services may share a host (a mirror, a test server). Image downloads from a CDN
+    #: set this False, since the limit is the API's, not the CDN's.
+    rate_limited: bool = True
+    #: How the lookup will parse a 200 answer; a caching driver stores only answers this accepts
+    #: (see :func:`usable_answer`). None means "any UTF-8 JSON document".
+    validate: Validator | None = field(default=None, repr=False, compare=False)
 
     @property
     def full_url(self) -> str:
@@ -71,7 +85,7 @@ class HttpRequest:
 
     @property
     def host(self) -> str:
-        """The request's host name, the key for per-host rate limits."""
+        """The request's ``host[:port]``, for messages; never its user info."""
         return host_of(self.url)
 
 
@@ -92,8 +106,8 @@ class HttpResponse:
 
 
 def host_of(url: str) -> str:
-    """The lower-cased host (with port, if any) of ``url``."""
-    return urlsplit(url).netloc.lower()
+    """The lower-cased host (with port, if any) of ``url``, never its user info."""
+    return urlsplit(url).netloc.rpartition("@")[2].lower()
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -158,6 +172,24 @@ def parse_json(request: HttpRequest, response: HttpResponse) -> object:
         raise BadResponse(request.source, request.url, f"malformed or truncated JSON ({exc.msg} at byte {exc.pos})") from None
 
 
+def usable_answer(request: HttpRequest, response: HttpResponse) -> bool:
+    """True when ``response`` is a 200 that ``request``'s lookup can use, so it may be cached.
+
+    An HTML login page, truncated JSON, an empty or non-UTF-8 body or the wrong shape is not:
+    cached, it would read as "no result" for days after the service healed.
+    """
+    if response.status != 200:
+        return False
+    try:
+        if request.validate is not None:
+            request.validate(request, response)
+        else:
+            parse_json(request, response)
+    except SourceError:
+        return False
+    return True
+
+
 def run_lookup(lookup: Lookup[T], fetch: Callable[[HttpRequest], HttpResponse]) -> T:
     """Run ``lookup`` to completion with a blocking ``fetch``; for drivers that may block.
 
@@ -169,7 +201,7 @@ def run_lookup(lookup: Lookup[T], fetch: Callable[[HttpRequest], HttpResponse]) 
         while True:
             try:
                 response = fetch(request)
-            except Unavailable as exc:
+            except SourceError as exc:
                 request = lookup.throw(exc)
             else:
                 request = lookup.send(response)

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 from tagbridge.core.errors import Unavailable
 from tagbridge.core.http import HttpRequest, HttpResponse, Lookup, run_lookup
 
-__all__ = ["Canned", "ReplayDriver"]
+__all__ = ["Canned", "ReplayDriver", "UnmatchedRequest"]
 
 T = TypeVar("T")
 
@@ -39,8 +39,15 @@ class Canned:
 Matcher = Callable[[HttpRequest], bool]
 
 
+class UnmatchedRequest(AssertionError):
+    """A request no rule answers: a mistyped route in a test, never to be read as "no result".
+
+    Not a :class:`~tagbridge.core.errors.SourceError`, so no lookup or resolver can swallow it.
+    """
+
+
 class ReplayDriver:
-    """Answers each request with the first rule that matches it; unmatched requests get a 404.
+    """Answers each request with the first rule that matches it; an unmatched request raises :class:`UnmatchedRequest`.
 
     A rule's key is either a callable ``(HttpRequest) -> bool`` or a string: a path (with the
     host ignored) optionally followed by ``?k=v&...`` pairs that must all be present.
@@ -59,7 +66,8 @@ class ReplayDriver:
                 if canned.status == 0:
                     raise Unavailable(request.source, f"timed out talking to {request.host}")
                 return canned.response(request.full_url)
-        return HttpResponse(status=404, url=request.full_url, body=b"")
+        known = ", ".join(k if isinstance(k, str) else getattr(k, "__name__", "<matcher>") for k, _ in self._rules)
+        raise UnmatchedRequest(f"no canned answer for {request.method} {request.full_url} (rules: {known or 'none'})")
 
     def run(self, lookup: Lookup[T]) -> T:
         """Run a lookup to completion against the canned answers."""

@@ -261,7 +261,8 @@ def _webp_size(data: bytes) -> tuple[int, int] | None:
 
 def build_probe_request(url: str, source: str) -> HttpRequest:
     """A ranged GET for the first :data:`PROBE_BYTES` of an image, never cached."""
-    return HttpRequest(url=url, source=source, max_bytes=PROBE_BYTES, cacheable=False)
+    # Images come from CDNs (mzstatic, i.scdn.co, archive.org), not from the rate-limited APIs.
+    return HttpRequest(url=url, source=source, max_bytes=PROBE_BYTES, cacheable=False, rate_limited=False)
 
 
 def parse_probe(request: HttpRequest, response: HttpResponse) -> tuple[int, int] | None:

@@ -80,7 +80,8 @@ def build_release_request(settings: Settings, mbid: str) -> HttpRequest:
     Raises:
         ConfigError: when ``mbid`` is not an MBID.
     """
-    return HttpRequest(url=f"{settings.base_url('caa')}/release/{normalize_mbid(mbid)}", source=Caa.NAME)
+    return HttpRequest(url=f"{settings.base_url('caa')}/release/{normalize_mbid(mbid)}", source=Caa.NAME,
+                       validate=parse_images)
 
 
 def build_release_group_request(settings: Settings, rgid: str) -> HttpRequest:
@@ -90,7 +91,8 @@ def build_release_group_request(settings: Settings, rgid: str) -> HttpRequest:
         ConfigError: when ``rgid`` is not an MBID.
     """
     rgid = normalize_mbid(rgid, "release group")
-    return HttpRequest(url=f"{settings.base_url('caa')}/release-group/{rgid}", source=Caa.NAME)
+    return HttpRequest(url=f"{settings.base_url('caa')}/release-group/{rgid}", source=Caa.NAME,
+                       validate=parse_images)
 
 
 # --- responses ------------------------------------------------------------------------------

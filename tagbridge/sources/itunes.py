@@ -104,6 +104,7 @@ def build_search_request(settings: Settings, query: AlbumQuery, country: str) ->
             ("country", country),
         ),
         empty_403_is_rate_limit=True,
+        validate=parse_collections,
     )
 
 
@@ -123,6 +124,7 @@ def build_lookup_request(
         source=Itunes.NAME,
         params=((key, str(value)), ("entity", "album"), ("country", country)),
         empty_403_is_rate_limit=True,
+        validate=parse_collections,
     )
 
 

@@ -105,6 +105,7 @@ def build_release_request(settings: Settings, mbid: str) -> HttpRequest:
         source=MusicBrainz.NAME,
         params=(("inc", MusicBrainz.RELEASE_INC), ("fmt", "json")),
         headers=(("Accept", "application/json"),),
+        validate=parse_release_response,
     )
 
 

@@ -175,11 +175,12 @@ def _complete(session: SpotifySession, album: AlbumJson) -> Lookup[AlbumRecord]:
             if next_url in seen:
                 break
             seen.add(next_url)
-            response = yield from session.send(next_url)
+            response = yield from session.send(next_url, shape=read_track_page)
         elif session.dialect == "spec" and total is not None and len(tracks) < total and page["items"]:
             # A spec clone may leave next null on a partial page; the seed clone has no such route.
             response = yield from session.send(f"/albums/{album['id']}/tracks",
-                                               (("offset", str(len(tracks))), ("limit", str(_PAGE))))
+                                               (("offset", str(len(tracks))), ("limit", str(_PAGE))),
+                                               shape=read_track_page)
         else:
             break
         body = read_json(response)
@@ -194,7 +195,7 @@ def _complete(session: SpotifySession, album: AlbumJson) -> Lookup[AlbumRecord]:
 
 def album_by_id(session: SpotifySession, album_id: str) -> Lookup[AlbumRecord | None]:
     """The album with all its tracks; None when the service has no such album (404, or the seed clone's 500)."""
-    response = yield from session.send(f"/albums/{album_id}", seed_5xx_is_answer=True)
+    response = yield from session.send(f"/albums/{album_id}", seed_5xx_is_answer=True, shape=read_album)
     if response.status == 404 or (response.status >= 500 and session.dialect == "seed"):
         _log.debug("spotify: no album %s (HTTP %d)", album_id, response.status)
         return None
@@ -222,7 +223,7 @@ def albums_by_ids(session: SpotifySession, ids: Sequence[str]) -> Lookup[list[Al
                 found.append(record)
             continue
         chunk, wanted = wanted[:_BATCH], wanted[_BATCH:]
-        response = yield from session.send("/albums", (("ids", ",".join(chunk)),))
+        response = yield from session.send("/albums", (("ids", ",".join(chunk)),), shape=read_albums_batch)
         if response.status in (403, 404):
             _log.info("spotify: batch /albums?ids= answered %d; using single lookups", response.status)
             session.batch_ok = False
@@ -252,7 +253,7 @@ def _track_records(tracks: Iterable[TrackJson]) -> list[TrackRecord]:
 def track_by_id(session: SpotifySession, track_id: str) -> Lookup[TrackRecord | None]:
     """One track; None when the service has no such track (404, or the seed clone's 500)."""
     response = yield from session.send(f"/tracks/{track_id}", seed=("/tracks", (("ids", track_id),)),
-                                       seed_5xx_is_answer=True)
+                                       seed_5xx_is_answer=True, shape=_read_any_track)
     if response.status == 404 or (response.status >= 500 and session.dialect == "seed"):
         return None
     body = read_json(response)
@@ -267,6 +268,11 @@ def track_by_id(session: SpotifySession, track_id: str) -> Lookup[TrackRecord | 
         if track is None:
             raise BadResponse(SOURCE, response.url, "track answer lacks an id or a name")
     return _track_records([track])[0]
+
+
+def _read_any_track(body: object) -> object:
+    """A track, or the seed clone's ``{"tracks": [track]}``: what :func:`track_by_id` reads."""
+    return read_tracks_batch(body) if isinstance(body, dict) and "tracks" in body else read_track(body)
 
 
 def _on_seed(session: SpotifySession) -> bool:
@@ -293,7 +299,7 @@ def tracks_by_isrc(session: SpotifySession, isrc: str) -> Lookup[list[TrackRecor
         raise SourceError(SOURCE, "this Spotify clone cannot search by ISRC (its isrc: filter fails)")
     response = yield from session.send(
         "/search", (("q", f"isrc:{code}"), ("type", "track"), ("limit", search_limit(session))),
-        seed_5xx_is_answer=True)
+        seed_5xx_is_answer=True, shape=read_track_search)
     if response.status >= 500 and _on_seed(session):
         raise SourceError(SOURCE, "this Spotify clone cannot search by ISRC (its isrc: filter answered "
                                   f"HTTP {response.status})")
@@ -348,7 +354,7 @@ def albums_by_upc(session: SpotifySession, barcode: str) -> Lookup[list[AlbumRec
     for form in forms:
         # Never on the seed clone: it ignores upc: and would answer its first tracks instead.
         response = yield from session.send("/search", (("q", f"upc:{form}"), ("type", "album"),
-                                                       ("limit", search_limit(session))))
+                                                       ("limit", search_limit(session))), shape=read_album_search)
         body = read_json(response)
         if search_unsupported(body, "album"):
             session.mark_seed("type=album search is not implemented")

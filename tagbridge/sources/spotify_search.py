@@ -145,7 +145,7 @@ def search_albums(session: SpotifySession, query: AlbumQuery, *, fetch: int = 3,
     params: Params = (("q", album_search_query(query)), ("type", "album"), ("limit", search_limit(session)))
     scored: dict[str, tuple[AlbumRecord, AlbumMatch]] = {}
     for _ in range(max(1, pages)):
-        response = yield from session.send(where, params)
+        response = yield from session.send(where, params, shape=read_album_search)
         body = read_json(response)
         if search_unsupported(body, "album"):
             session.mark_seed("type=album search is not implemented")
@@ -174,7 +174,8 @@ def _seed_search_albums(session: SpotifySession, query: AlbumQuery, fetch: int) 
         _log.debug("spotify: %r has no plain words for the seed clone's album: filter", query.album)
         return []
     q = f"album:{album_words}" + (f" artist:{artist_words}" if artist_words else "")
-    response = yield from session.send("/search", (("q", q), ("type", "track"), ("limit", search_limit(session))))
+    response = yield from session.send("/search", (("q", q), ("type", "track"), ("limit", search_limit(session))),
+                                       shape=read_track_search)
     page = read_track_search(read_json(response))
     if page is None:
         raise BadResponse(SOURCE, response.url, "search answer has no 'track' paging object")
@@ -231,7 +232,7 @@ def search_tracks(session: SpotifySession, artist: str, title: str, *, pages: in
     where, params = "/search", spec
     found: dict[str, TrackRecord] = {}
     for _ in range(max(1, pages)):
-        response = yield from session.send(where, params, seed=seed)
+        response = yield from session.send(where, params, seed=seed, shape=read_track_search)
         page = read_track_search(read_json(response))
         if page is None:
             raise BadResponse(SOURCE, response.url, "search answer has no 'tracks' paging object")

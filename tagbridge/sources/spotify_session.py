@@ -41,6 +41,7 @@ __all__ = [
     "SOURCE",
     "Dialect",
     "Params",
+    "Shape",
     "SpotifyToken",
     "SpotifySession",
     "build_token_request",
@@ -55,6 +56,8 @@ SOURCE: Final = "spotify"
 #: "spec": Spotify's own shapes and routes. "seed": the seed clone's quirks (DESIGN.md).
 Dialect = Literal["spec", "seed"]
 Params = tuple[tuple[str, str], ...]
+#: A wire-shape reader from ``spotify_types``: the typed value, or None when the JSON is not one.
+Shape = Callable[[object], object]
 
 #: A token this close to its expiry is replaced before use, so it cannot expire in flight.
 _EXPIRY_MARGIN = 60.0
@@ -152,6 +155,13 @@ def read_json(response: HttpResponse, *, ok: tuple[int, ...] = (200,)) -> object
     return parse_json(request, response)
 
 
+def _shape_validator(shape: Shape) -> Callable[[HttpRequest, HttpResponse], None]:
+    def validate(request: HttpRequest, response: HttpResponse) -> None:
+        if shape(parse_json(request, response)) is None:
+            raise BadResponse(SOURCE, request.url, "the answer does not have the expected shape")
+    return validate
+
+
 def _not_a_route(response: HttpResponse) -> bool:
     """A 404 from the web framework (no such route), not Spotify's "no such item"."""
     return response.status == 404 and not is_error_envelope(_loads(response.body))
@@ -221,7 +231,7 @@ class SpotifySession:
 
     def send(
         self, path_or_url: str, params: Params = (), *, seed: tuple[str, Params] | None = None,
-        seed_5xx_is_answer: bool = False,
+        seed_5xx_is_answer: bool = False, shape: Shape | None = None,
     ) -> Lookup[HttpResponse]:
         """Make one request (fetching a token first when needed) and return the answer, whatever its status.
 
@@ -232,17 +242,19 @@ class SpotifySession:
             seed: the seed clone's form of the same request, used when that dialect is in play.
             seed_5xx_is_answer: on the seed clone a 5xx here is its answer (an unknown id, its
                 broken ``isrc:`` filter), not an outage: the driver must not retry it.
+            shape: the reader the caller will apply to the JSON body; an answer it rejects is
+                never cached (see ``core.http.usable_answer``).
 
         Raises:
             ConfigError: the API backend is used without client credentials.
             SourceError: the token endpoint refused the credentials, or a fresh token was refused.
         """
         if path_or_url.startswith(("http://", "https://")):
-            return (yield from self._authorized(path_or_url, params, seed_5xx_is_answer))
+            return (yield from self._authorized(path_or_url, params, seed_5xx_is_answer, shape))
         if self._prefix is not None:
             path, query = self._form(path_or_url, params, seed)
-            return (yield from self._authorized(self._base + self._prefix + path, query, seed_5xx_is_answer))
-        response = yield from self._authorized(self._base + "/v1" + path_or_url, params, seed_5xx_is_answer)
+            return (yield from self._authorized(self._base + self._prefix + path, query, seed_5xx_is_answer, shape))
+        response = yield from self._authorized(self._base + "/v1" + path_or_url, params, seed_5xx_is_answer, shape)
         if not _not_a_route(response):
             if response.status < 500 and response.status != 429:
                 self._prefix = "/v1"
@@ -251,7 +263,7 @@ class SpotifySession:
         stated = self._dialect
         self._dialect = stated or "seed"  # tentatively, so the root request takes the seed's form
         path, query = self._form(path_or_url, params, seed)
-        root = yield from self._authorized(self._base + path, query, seed_5xx_is_answer)
+        root = yield from self._authorized(self._base + path, query, seed_5xx_is_answer, shape)
         if _not_a_route(root):
             self._dialect = stated  # neither place knows the route: decide on a later request
             return root
@@ -262,27 +274,31 @@ class SpotifySession:
     def _form(self, path: str, params: Params, seed: tuple[str, Params] | None) -> tuple[str, Params]:
         return seed if seed is not None and self._dialect == "seed" else (path, params)
 
-    def _authorized(self, url: str, params: Params, seed_5xx_is_answer: bool) -> Lookup[HttpResponse]:
+    def _authorized(self, url: str, params: Params, seed_5xx_is_answer: bool,
+                    shape: Shape | None) -> Lookup[HttpResponse]:
         # The bearer token goes only to the API's own host, never to a URL some answer pointed at.
         attach = self.uses_token and host_of(url) == host_of(self._base)
         if attach:
             yield from self._ensure_token()
-        response = yield self._request(url, params, seed_5xx_is_answer, attach)
+        response = yield self._request(url, params, seed_5xx_is_answer, attach, shape)
         if response.status == 401 and attach:
             _log.debug("spotify: the access token was refused (HTTP 401); fetching a new one")
             self.token = None
             yield from self._ensure_token()
-            response = yield self._request(url, params, seed_5xx_is_answer, attach)
+            response = yield self._request(url, params, seed_5xx_is_answer, attach, shape)
             if response.status == 401:
                 raise ResponseError(SOURCE, url, 401, "Spotify refused a freshly issued access token (HTTP 401)")
         return response
 
-    def _request(self, url: str, params: Params, seed_5xx_is_answer: bool, attach: bool) -> HttpRequest:
+    def _request(self, url: str, params: Params, seed_5xx_is_answer: bool, attach: bool,
+                 shape: Shape | None) -> HttpRequest:
         headers: tuple[tuple[str, str], ...] = (("Accept", "application/json"),)
         if attach and self.token is not None:
             headers += (("Authorization", f"{self.token.token_type} {self.token.access_token}"),)
         return HttpRequest(url=url, source=SOURCE, params=params, headers=headers,
-                           retry_5xx=not (seed_5xx_is_answer and self._dialect == "seed"))
+                           retry_5xx=not (seed_5xx_is_answer and self._dialect == "seed"),
+                           rate_limited=self.settings.spotify_backend == "api",
+                           validate=None if shape is None else _shape_validator(shape))
 
     def _ensure_token(self) -> Lookup[None]:
         if self.token is not None and self.token.usable(self._clock()):

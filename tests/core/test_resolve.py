@@ -19,6 +19,9 @@ CAA_MBID = "0f66c2eb-cbb5-4dc1-aa64-b5b4a0465e6a"
 CAA_BODY = "caa/caa_release_0f66c2eb_3img_with1200_graphbrainz.json"
 MB_APPLE = "musicbrainz/mb_release_83a3f2c0_inc-url-rels_spotify_free_streaming_apple_streaming.json"
 APPLE_MBID = "83a3f2c0-3ca7-4e6e-9de8-f740a1eb8990"
+# MusicBrainz and CAA have no such release: the answers a test gets for IDs it does not serve.
+NO_MB_RELEASE = (lambda r: "/ws/2/release/" in r.url, Canned(b'{"error": "Not Found"}', status=404))
+NO_CAA_RELEASE = (lambda r: r.url.startswith("http://caa.test/"), Canned(b"<html>Not Found</html>", status=404))
 
 
 def png(width: int, height: int) -> bytes:
@@ -32,6 +35,7 @@ def test_ranks_caa_id_match_above_itunes_text_match() -> None:
     driver = ReplayDriver([
         (f"/release/{CAA_MBID}", Canned(recorded(CAA_BODY))),
         ("/search", Canned(recorded(RAM))),
+        NO_MB_RELEASE, NO_CAA_RELEASE,
     ])
     query = AlbumQuery(artist="Daft Punk", album="Random Access Memories", release_group=None, mbid=None)
     result = driver.run(resolve_art(SETTINGS, query))
@@ -47,6 +51,7 @@ def test_musicbrainz_failure_is_reported_and_text_search_goes_on() -> None:
     driver = ReplayDriver([
         (f"/ws/2/release/{APPLE_MBID}", Canned(b"<html>502 Bad Gateway</html>", status=502)),
         ("/search", Canned(recorded(RAM))),
+        NO_MB_RELEASE, NO_CAA_RELEASE,
     ])
     query = AlbumQuery(artist="Daft Punk", album="Random Access Memories", mbid=APPLE_MBID)
     result = driver.run(resolve_art(SETTINGS, query))
@@ -58,6 +63,9 @@ def test_musicbrainz_failure_is_reported_and_text_search_goes_on() -> None:
 def test_musicbrainz_link_and_barcode_flow_into_the_query() -> None:
     driver = ReplayDriver([
         (f"/ws/2/release/{APPLE_MBID}", Canned(recorded(MB_APPLE))),
+        ("/lookup", Canned(b'{"resultCount": 0, "results": []}')),
+        ("/search", Canned(b'{"resultCount": 0, "results": []}')),
+        NO_MB_RELEASE, NO_CAA_RELEASE,
     ])
     result = driver.run(resolve_art(SETTINGS, AlbumQuery(mbid=APPLE_MBID)))
     assert result.query.links.itunes_ids == (("578168980", "US"),)
@@ -71,6 +79,7 @@ def test_timeout_in_one_source_leaves_the_other() -> None:
     driver = ReplayDriver([
         (f"/release/{CAA_MBID}", Canned(status=0)),
         ("/search", Canned(recorded(RAM))),
+        NO_MB_RELEASE, NO_CAA_RELEASE,
     ])
     result = driver.run(resolve_art(SETTINGS, AlbumQuery(artist="Daft Punk", album="Random Access Memories", mbid=CAA_MBID)))
     reports = {r.source: r for r in result.reports}
@@ -86,6 +95,7 @@ def test_probe_learns_real_sizes_and_reranks() -> None:
         (lambda r: "mzstatic" in r.url, Canned(png(1200, 1200), status=206)),
         (lambda r: r.url.startswith(("http://coverartarchive.org", "https://coverartarchive.org")),
          Canned(png(1000, 1000), status=206)),
+        NO_MB_RELEASE, NO_CAA_RELEASE,
     ])
     query = AlbumQuery(artist="Daft Punk", album="Random Access Memories", mbid=CAA_MBID)
     result = driver.run(resolve_art(SETTINGS, query, probe=True))
@@ -100,6 +110,7 @@ def test_probe_of_a_truncated_image_leaves_the_size_unknown() -> None:
     driver = ReplayDriver([
         ("/search", Canned(recorded(RAM))),
         (lambda r: "mzstatic" in r.url, Canned(b"\xff\xd8\xff\xe0\x00\x10JFIF", status=206)),
+        NO_MB_RELEASE, NO_CAA_RELEASE,
     ])
     result = driver.run(resolve_art(SETTINGS, AlbumQuery(artist="Daft Punk", album="Random Access Memories"), probe=True))
     best = result.candidates[0]
@@ -116,6 +127,7 @@ def test_probe_reaches_spotify_large_variant_below_the_stated_sizes() -> None:
     driver = ReplayDriver([
         ("/v1/albums/10FLjwfpbxLmW8c25Xyc2N", Canned(recorded("spotify/harmony_album_10FLjwfpbxLmW8c25Xyc2N.json"))),
         (lambda r: "ab67616d000082c1" in r.url, Canned(png(2000, 2000), status=206)),
+        NO_MB_RELEASE, NO_CAA_RELEASE,
     ])
     session = SpotifySession(settings, clock=lambda: 0.0)
     query = AlbumQuery(links=ArtLinks(spotify_album_ids=("10FLjwfpbxLmW8c25Xyc2N",)))

@@ -135,7 +135,8 @@ def test_release_404_falls_back_to_the_release_group(recorded: Finder) -> None:
 
 
 def test_404_everywhere_is_no_art(recorded: Finder) -> None:
-    driver = ReplayDriver([("/release/" + MISSING, Canned(recorded(NOT_FOUND), status=404))])
+    driver = ReplayDriver([("/release/" + MISSING, Canned(recorded(NOT_FOUND), status=404)),
+                           ("/release-group/" + RGID, Canned(recorded(NOT_FOUND), status=404))])
     assert driver.run(release_art(Settings(), AlbumQuery(mbid=MISSING, release_group=RGID))) == []
     assert driver.run(release_art(Settings(), AlbumQuery())) == []
 
@@ -169,7 +170,8 @@ def test_an_unapproved_release_front_gives_way_to_an_approved_group_front(record
 
 
 def test_an_unapproved_release_front_is_kept_when_the_group_has_nothing(recorded: Finder, tmp_path: Path) -> None:
-    driver = ReplayDriver([(f"/release/{MBID}", Canned(_unapproved(recorded, tmp_path)))])
+    driver = ReplayDriver([(f"/release/{MBID}", Canned(_unapproved(recorded, tmp_path))),
+                           (f"/release-group/{RGID}", Canned(recorded(NOT_FOUND), status=404))])
     [cand] = driver.run(release_art(Settings(), AlbumQuery(mbid=MBID, release_group=RGID)))
     assert cand.id == MBID and "image not yet approved by a MusicBrainz editor" in cand.reasons
 

@@ -250,7 +250,9 @@ def test_track_by_id_reads_the_full_track() -> None:
         "Happy", "USQ4E1300686", 1, 4)
     assert track.album_title == "Despicable Me 2 (Original Motion Picture Soundtrack)"
     assert track.url == "https://open.spotify.com/track/6NPVjNh8Jhru9xOmyQigds"
-    assert ReplayDriver([]).run(track_by_id(session(), "6NPVjNh8Jhru9xOmyQigds")) is None, "404 is None"
+    gone = ReplayDriver([("/v1/tracks/6NPVjNh8Jhru9xOmyQigds",
+                          Canned(b'{"error": {"status": 404, "message": "Non existing id"}}', status=404))])
+    assert gone.run(track_by_id(session(), "6NPVjNh8Jhru9xOmyQigds")) is None, "404 is None"
 
 
 # --- text search ----------------------------------------------------------------------------

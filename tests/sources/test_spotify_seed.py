@@ -70,6 +70,7 @@ def seed_rules(project_fixture: Finder) -> list[tuple[Any, Canned]]:
         ("/search?type=album", Canned(project_fixture("spotify/seed_search_album_not_implemented.json"))),
         ("/search?type=track", Canned(project_fixture("spotify/seed_search_track_die_with_a_smile.json"))),
         (lambda r: urlsplit(r.url).path.startswith(("/albums/", "/tracks")), SERVER_ERROR),  # unknown ids
+        (lambda r: urlsplit(r.url).path.startswith("/v1/"), NOT_FOUND_DETAIL),  # the seed has no /v1 routes
     ]
 
 
