@@ -4,9 +4,9 @@ A socket timeout bounds each read, not the exchange: a server that sends a byte 
 restarts it forever, and so does one that drips its headers. A :class:`Watchdog` is a timer
 that, at the deadline, shuts down the sockets of every connection its thread's exchange used
 (redirects and retries included). The shutdown wakes the read blocked on them, which fails; the
-transport sees ``fired`` and reports the timeout. The connections reach it through
-:class:`WatchedAdapter`, whose connections report to the current thread's watchdog as each
-request starts.
+transport sees ``fired`` and reports the timeout. The sockets reach it through
+:class:`WatchedAdapter`, whose connections hand theirs to the current thread's watchdog as they
+wait for each answer.
 
 What belongs here: the timer and the connection classes. What doesn't: deadlines, retries and
 error messages (``transport.py``).
@@ -22,6 +22,7 @@ import urllib3.poolmanager
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.response import HTTPResponse
 
 __all__ = ["Watchdog", "WatchedAdapter"]
 
@@ -34,7 +35,7 @@ class Watchdog:
     def __init__(self, seconds: float) -> None:
         self.fired = False
         self._done = False
-        self._connections: list[HTTPConnection] = []
+        self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._fire)
         self._timer.daemon = True
@@ -50,28 +51,27 @@ class Watchdog:
         self._timer.cancel()
         _current.watchdog = None
 
-    def watch(self, connection: HTTPConnection) -> None:
-        """Cut ``connection`` off too when the deadline passes (at once, if it has)."""
+    def watch(self, sock: object) -> None:
+        """Shut ``sock`` down too when the deadline passes (at once, if it has)."""
+        if not isinstance(sock, socket.socket):
+            return  # TLS inside a TLS proxy tunnel: only the socket timeouts bound it
         with self._lock:
             if self._done:
                 return
-            self._connections.append(connection)
+            self._sockets.append(sock)
             if self.fired:
-                _shut(connection)
+                _shut(sock)
 
     def _fire(self) -> None:
         with self._lock:
             if self._done:
                 return
             self.fired = True
-            for connection in self._connections:
-                _shut(connection)
+            for sock in self._sockets:
+                _shut(sock)
 
 
-def _shut(connection: HTTPConnection) -> None:
-    sock = connection.sock
-    if not isinstance(sock, socket.socket):
-        return  # not connected yet: the connect timeout bounds that
+def _shut(sock: socket.socket) -> None:
     try:
         # socket.socket's own shutdown, also for an SSLSocket: its override drops the TLS state
         # under the thread that is still reading.
@@ -80,22 +80,27 @@ def _shut(connection: HTTPConnection) -> None:
         pass  # closed meanwhile
 
 
-def _watched(connection: HTTPConnection) -> None:
+def _watched(sock: object) -> None:
     watchdog: Watchdog | None = getattr(_current, "watchdog", None)
     if watchdog is not None:
-        watchdog.watch(connection)
+        watchdog.watch(sock)
+
+
+# The socket is taken as the answer is awaited: it is connected by then, and http.client drops
+# the connection's reference to it once an answer says "Connection: close", while the answer
+# goes on reading from it.
 
 
 class _WatchedHTTPConnection(HTTPConnection):
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _watched(self)
-        super().request(*args, **kwargs)
+    def getresponse(self) -> HTTPResponse:  # type: ignore[override]  # as urllib3's own
+        _watched(self.sock)
+        return super().getresponse()
 
 
 class _WatchedHTTPSConnection(HTTPSConnection):
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _watched(self)
-        super().request(*args, **kwargs)
+    def getresponse(self) -> HTTPResponse:  # type: ignore[override]  # as urllib3's own
+        _watched(self.sock)
+        return super().getresponse()
 
 
 class _WatchedHTTPPool(HTTPConnectionPool):
