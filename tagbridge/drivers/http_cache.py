@@ -21,6 +21,7 @@ What belongs here: cache keys, reading, writing and the fallback. What doesn't: 
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import sqlite3
 import threading
@@ -65,6 +66,11 @@ class HttpCache:
         self._failed = threading.Event()
         self._session: CachedSession | None = None
         self._session = self._guard(lambda: _open(path, expire))
+        # SQLite opens a file it may not write read-only, and requests-cache then drops every
+        # write without a word: say so here instead.
+        self._writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+        if self._session is not None and not self._writable:
+            report_once(f"the HTTP cache at {path}", "read-only", "answers will not be stored", quiet=quiet)
 
     def key(self, request: HttpRequest, prepared: requests.PreparedRequest) -> str | None:
         """The cache key of ``request``, or None when it must not touch the cache."""
@@ -93,7 +99,8 @@ class HttpCache:
     def save(self, request: HttpRequest, key: str, answer: HttpResponse, response: requests.Response) -> None:
         """Store ``answer`` (read from ``response``) under ``key`` if the lookup can use it."""
         session = self._session
-        if session is None or self._failed.is_set() or self._expire <= 0 or not usable_answer(request, answer):
+        if (session is None or self._failed.is_set() or not self._writable or self._expire <= 0
+                or not usable_answer(request, answer)):
             return
         # The body was streamed through the size cap; hand requests-cache the bytes we read
         # rather than letting it read the (already consumed) stream again.
