@@ -152,7 +152,7 @@ def tagbridge_pick(case: Case, settings: Settings = BENCH_SETTINGS) -> str | Non
     """tagbridge's choice: the top-ranked candidate's collection id, or None when it abstains."""
     driver = ReplayDriver([("/search", Canned(body=case.body))])
     found = driver.run(itunes.search_art(settings, _query(case)))
-    ranked, _rejected = rank_covers(found, settings)
+    ranked, _rejected = rank_covers(found.candidates, settings)
     return ranked[0].id if ranked else None
 
 

@@ -27,6 +27,8 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     content_type: str = "application/json"
+    #: A Content-Length to claim instead of the body's own (a server announcing a huge body).
+    length: int | None = None
 
     def bytes(self) -> bytes:
         return self.body.read_bytes() if isinstance(self.body, Path) else self.body
@@ -70,7 +72,7 @@ def _handler(server: RecordedServer) -> type[BaseHTTPRequestHandler]:
             try:
                 self.send_response(answer.status)
                 self.send_header("Content-Type", answer.content_type)
-                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Content-Length", str(len(body) if answer.length is None else answer.length))
                 for key, value in answer.headers.items():
                     self.send_header(key, value)
                 self.end_headers()

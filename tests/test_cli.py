@@ -65,7 +65,8 @@ def test_text_output_and_explain_say_why(recorded_server: RecordedServer, tmp_pa
     proc = run_cli(recorded_server, tmp_path, "art", "--artist", "Daft Punk", "--album", "Random Access Memories", "--explain")
     assert proc.returncode == 0, proc.stderr
     assert "ranked 1: exact match" in proc.stdout
-    assert "source itunes: " in proc.stdout and "rejected: itunes" in proc.stdout
+    assert "source itunes: " in proc.stdout and "passed over: itunes Baby Rockstar" in proc.stdout, \
+        "--explain names what was passed over (a lullaby tribute) and why, without -vv"
 
 
 def test_storefront_fallback_tries_the_next_country(recorded_server: RecordedServer, tmp_path: Path) -> None:
@@ -135,11 +136,15 @@ def test_a_rate_limit_with_retry_after_is_waited_out(recorded_server: RecordedSe
     assert out["candidates"], "the retry after the 429 found the album"
 
 
-def test_no_cache_bypasses_the_cache(recorded_server: RecordedServer, tmp_path: Path) -> None:
-    recorded_server.add("/search", Answer(recorded(RAM_SEARCH)))
+def test_no_cache_bypasses_the_cache_and_refreshes_the_entry(recorded_server: RecordedServer, tmp_path: Path) -> None:
+    recorded_server.add("/search", Answer(recorded(NO_RESULTS)), Answer(recorded(RAM_SEARCH)))
     args = ("art", "--artist", "Daft Punk", "--album", "Random Access Memories", "--json")
-    art_json(run_cli(recorded_server, tmp_path, *args))
-    art_json(run_cli(recorded_server, tmp_path, *args, "--no-cache"))
+    assert art_json(run_cli(recorded_server, tmp_path, *args))["candidates"] == [], "the store had nothing yet"
+    assert art_json(run_cli(recorded_server, tmp_path, *args))["candidates"] == [], "answered from the cache"
+    assert recorded_server.hits("/search") == 1
+    assert art_json(run_cli(recorded_server, tmp_path, *args, "--no-cache"))["candidates"], "--no-cache asks again"
+    assert recorded_server.hits("/search") == 2
+    assert art_json(run_cli(recorded_server, tmp_path, *args))["candidates"], "--no-cache refreshed the cached entry"
     assert recorded_server.hits("/search") == 2
 
 
@@ -170,10 +175,15 @@ def test_batch_prints_one_line_per_query_and_survives_bad_lines(recorded_server:
 
 @pytest.mark.parametrize("args, needle", [
     (["art", "--artist", "Daft Punk"], "--artist and --album"),
-    (["art", "--mbid", "not-a-uuid"], "not a MusicBrainz ID"),
+    (["art", "--mbid", "not-a-uuid"], "--mbid: 'not-a-uuid' is not a MusicBrainz release ID"),
     (["art", "--artist", "A", "--album", "B", "--sources", "deezer"], "unknown source"),
     (["art", "--artist", "A", "--album", "B", "--size", "huge"], "pixel count"),
-    (["art", "--batch", "/nonexistent/q.jsonl"], "cannot read batch file"),
+    (["art", "--batch", "/nonexistent/q.jsonl"], "--batch: cannot read /nonexistent/q.jsonl"),
+    (["art", "--barcode", "1234567890"], "--barcode: '1234567890' is not a barcode"),
+    (["art", "--artist", "A", "--album", "B", "--size", ""], "--size: is empty"),
+    (["art", "--artist", "A", "--album", "B", "--country", ""], "--country: "),
+    (["art", "--artist", "A", "--album", "B", "--country", "US,UK"], "did you mean GB"),
+    (["art", "--artist", "A", "--album", "B", "--min-score", "nan"], "--min-score: "),
 ])
 def test_usage_errors_exit_2_with_one_line(recorded_server: RecordedServer, tmp_path: Path, args: list[str], needle: str) -> None:
     proc = run_cli(recorded_server, tmp_path, *args)

@@ -241,3 +241,31 @@ def test_help_describes_album_and_track() -> None:
                            ("track", ("--isrc", "--spotify-id", "--title"))):
         text = subprocess.run([*cmd, command, "--help"], capture_output=True, text=True, check=True, env=env).stdout
         assert all(f in text for f in flags)
+
+
+def test_album_explain_says_why_every_candidate_was_passed_over(recorded_server: RecordedServer,
+                                                                 tmp_path: Path) -> None:
+    recorded_server.add("/api/token", token_answer())
+    recorded_server.add("/v1/search", Answer(mirrored("spotify/spotdl_search_album_yeezus_limit10_next.json",
+                                                      recorded_server)))
+    proc = run_cli(recorded_server, tmp_path, "album", "--artist", "Kanye West", "--album", "My Beautiful Dark "
+                   "Twisted Fantasy", "--explain", **api_env(recorded_server, TAGBRIDGE_SPOTIFY_RATE="1000/1"))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("nothing matched well enough:")
+    assert "passed over: Kanye West – Yeezus (spotify:album:7D2NdGvBHIavgLhmcwhluK)" in proc.stdout
+
+
+def test_a_search_hit_whose_album_lookup_is_404_is_reported_as_such(recorded_server: RecordedServer,
+                                                                      tmp_path: Path) -> None:
+    recorded_server.add("/api/token", token_answer())
+    recorded_server.add("/v1/search", Answer(mirrored("spotify/spotdl_search_album_yeezus_limit10_next.json",
+                                                      recorded_server)))
+    recorded_server.add("/v1/albums", Answer(b'{"error": {"status": 403, "message": "Forbidden"}}', status=403))
+    recorded_server.add("/v1/albums/7D2NdGvBHIavgLhmcwhluK",
+                        Answer(recorded("spotify/zmb3_inline_error_404_non_existing_id.json"), status=404))
+    proc = run_cli(recorded_server, tmp_path, "album", "--artist", "Kanye West", "--album", "Yeezus", "--explain",
+                   "--json", **api_env(recorded_server))
+    out = out_json(proc)
+    assert out["albums"] == []
+    [passed] = [p for p in out["rejected"] if p["id"] == "7D2NdGvBHIavgLhmcwhluK"]  # type: ignore[union-attr]
+    assert any("album lookup answered" in r and "404" in r for r in passed["reasons"]), passed

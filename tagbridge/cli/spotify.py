@@ -1,7 +1,7 @@
 """``tagbridge album`` and ``tagbridge track``: Spotify metadata as records, from the Web API or a clone.
 
-What belongs here: these commands' options, the Spotify session's token cache, and printing
-records. What doesn't: any lookup or matching logic (``sources/spotify*.py``).
+What belongs here: these commands' options and printing records. What doesn't: any lookup or
+matching logic (``sources/spotify*.py``), and the session's token cache (``runtime.py``).
 """
 
 from __future__ import annotations
@@ -9,23 +9,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import IO
 
-from tagbridge.cli.common import EXIT_FAILED, EXIT_OK, build_driver, parse_barcode
+from tagbridge.cli.common import EXIT_FAILED, EXIT_OK, checked_text, settings_for, write_line
 from tagbridge.core.config import SPOTIFY_BACKENDS, Settings
 from tagbridge.core.errors import ConfigError, SourceError
 from tagbridge.core.http import Lookup
-from tagbridge.core.model import AlbumQuery
+from tagbridge.core.identifiers import parse_barcode
+from tagbridge.core.model import AlbumQuery, PassedOver
 from tagbridge.core.records import AlbumRecord, ArtistRef, TrackRecord
-from tagbridge.drivers.sync import default_cache_dir
-from tagbridge.drivers.token_cache import TokenCache
 from tagbridge.sources import spotify
 
-__all__ = ["add_parsers", "run_album", "run_track", "spotify_session"]
+__all__ = ["add_parsers", "run_album", "run_track"]
 
 _EPILOG = """\
 backends:
@@ -43,7 +40,7 @@ configuration error.
 """
 
 
-def add_parsers(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> tuple[argparse.ArgumentParser, ...]:
     """Register ``album`` and ``track``."""
     album = sub.add_parser(
         "album", help="album metadata with its tracks from Spotify or a local clone",
@@ -71,149 +68,158 @@ def add_parsers(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> N
     how.add_argument("--artist", help="track artist (with --title)")
     track.add_argument("--title", help="track title (with --artist)")
     _common(track)
+    return album, track
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backend", choices=SPOTIFY_BACKENDS, help="api (default) or clone; or TAGBRIDGE_SPOTIFY_BACKEND")
-    parser.add_argument("--min-score", type=float, metavar="S", help="drop text matches under this score, 0..1 (default 0.85)")
-    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the HTTP cache")
+    parser.add_argument("--min-score", metavar="S", help="drop text matches under this score, 0..1 (default 0.85)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="do not answer from the HTTP cache (fresh answers still refresh it)")
     parser.add_argument("--json", action="store_true", help="print JSON: {'albums': [...]} or {'tracks': [...]}")
-    parser.add_argument("--explain", action="store_true", help="print why each text match scored as it did")
+    parser.add_argument("--explain", action="store_true",
+                        help="print why each match scored as it did, and why anything was passed over")
 
 
-def _with_backend(args: argparse.Namespace, settings: Settings, env: Mapping[str, str]) -> Settings:
-    if not args.backend or args.backend == settings.spotify_backend:
-        return settings
-    token_url = settings.spotify_token_url
-    if args.backend == "clone" and not env.get("TAGBRIDGE_SPOTIFY_TOKEN_URL"):
-        token_url = None  # a clone needs no token unless one is configured
-    elif args.backend == "api" and token_url is None:
-        token_url = Settings().spotify_token_url
-    return replace(settings, spotify_backend=args.backend, spotify_token_url=token_url)
+_FLAGS = {"spotify.backend": "backend", "min_score": "min_score"}
+
+_LookupFactory = Callable[[spotify.SpotifySession], Lookup["_Found"]]
 
 
-@contextmanager
-def spotify_session(settings: Settings, env: Mapping[str, str]) -> Iterator[spotify.SpotifySession]:
-    """A session primed from the token cache; a new token is written back (mode 0600) on exit."""
-    cache = None
-    creds = settings.spotify_credentials
-    if creds and settings.spotify_token_url:
-        cache = TokenCache(default_cache_dir(env), creds[0], settings.spotify_token_url)
-    stored = cache.load() if cache else None
-    token = spotify.SpotifyToken.from_json(stored) if stored else None
-    session = spotify.SpotifySession(settings, clock=time.time, token=token)
-    try:
-        yield session
-    finally:
-        if cache and session.token_changed and session.token is not None:
-            cache.save(session.token.to_json())
-
-
-_LookupFactory = Callable[[spotify.SpotifySession], Lookup[list[object]]]
+@dataclass(frozen=True, slots=True)
+class _Found:
+    records: list[AlbumRecord] | list[TrackRecord]
+    passed_over: list[PassedOver] = field(default_factory=list)
 
 
 def _ask(args: argparse.Namespace, settings: Settings, env: Mapping[str, str],
-         lookup: _LookupFactory) -> tuple[list[object], str | None]:
-    """Run one Spotify lookup; returns (records, error) so the caller can print both."""
-    with build_driver(settings, env, use_cache=not args.no_cache) as driver, spotify_session(settings, env) as session:
+         lookup: _LookupFactory) -> tuple[_Found, str | None]:
+    """Run one Spotify lookup; returns (what was found, error) so the caller can print both."""
+    from tagbridge.runtime import Runtime
+
+    with Runtime(settings, cache_read=not args.no_cache, env=env) as runtime, runtime.spotify() as session:
         try:
-            return list(driver.run(lookup(session))), None
+            return runtime.run(lookup(session)), None
         except SourceError as exc:
-            return [], str(exc)
+            return _Found([]), str(exc)
 
 
-def run_album(args: argparse.Namespace, settings: Settings, env: Mapping[str, str]) -> int:
+def _settings(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
+    settings = settings_for(args, env, _FLAGS)
+    if settings.spotify_backend == "api" and settings.spotify_credentials is None:
+        raise ConfigError("Spotify's api backend needs TAGBRIDGE_SPOTIFY_CLIENT_ID and TAGBRIDGE_SPOTIFY_CLIENT_SECRET "
+                          "(a free client-credentials app at developer.spotify.com); a local clone needs neither "
+                          "(--backend clone with TAGBRIDGE_SPOTIFY_API_URL)")
+    return settings
+
+
+def run_album(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     """Run ``tagbridge album``."""
-    settings = _with_backend(args, settings, env)
     if args.spotify_id:
-        album_id = spotify.parse_spotify_ref(args.spotify_id, "album")
+        album_id = spotify.parse_spotify_ref(checked_text(args.spotify_id, "--spotify-id"), "album")
 
-        def lookup(session: spotify.SpotifySession) -> Lookup[list[object]]:
+        def lookup(session: spotify.SpotifySession) -> Lookup[_Found]:
             record = yield from spotify.album_by_id(session, album_id)
-            return [record] if record else []
+            return _Found([record] if record else [])
     elif args.barcode:
-        digits = parse_barcode(args.barcode)
+        try:
+            digits = parse_barcode(checked_text(args.barcode, "--barcode"))
+        except ConfigError as exc:
+            raise ConfigError(f"--barcode: {exc}") from None
 
-        def lookup(session: spotify.SpotifySession) -> Lookup[list[object]]:
-            return list((yield from spotify.albums_by_upc(session, digits)))
+        def lookup(session: spotify.SpotifySession) -> Lookup[_Found]:
+            return _Found(list((yield from spotify.albums_by_upc(session, digits))))
     else:
         if not (args.artist and args.album):
             raise ConfigError("give --spotify-id, --barcode, or both --artist and --album")
-        query = AlbumQuery(artist=args.artist, album=args.album, tracks=args.tracks, year=args.year)
+        query = AlbumQuery(artist=checked_text(args.artist, "--artist"), album=checked_text(args.album, "--album"),
+                           tracks=args.tracks, year=args.year)
 
-        def lookup(session: spotify.SpotifySession) -> Lookup[list[object]]:
+        def lookup(session: spotify.SpotifySession) -> Lookup[_Found]:
             found = yield from spotify.search_albums(session, query)
-            return [r for r in found if r.score is None or r.score >= settings.min_score]
-    records, error = _ask(args, settings, env, lookup)
-    _print("albums", records, error, args, sys.stdout)
+            return _Found(found.records, found.passed_over)
+    settings = _settings(args, env)
+    found, error = _ask(args, settings, env, lookup)
+    _print("albums", found, error, args, sys.stdout)
     return EXIT_FAILED if error else EXIT_OK
 
 
-def run_track(args: argparse.Namespace, settings: Settings, env: Mapping[str, str]) -> int:
+def run_track(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     """Run ``tagbridge track``."""
-    settings = _with_backend(args, settings, env)
     if args.spotify_id:
-        track_id = spotify.parse_spotify_ref(args.spotify_id, "track")
+        track_id = spotify.parse_spotify_ref(checked_text(args.spotify_id, "--spotify-id"), "track")
 
-        def lookup(session: spotify.SpotifySession) -> Lookup[list[object]]:
+        def lookup(session: spotify.SpotifySession) -> Lookup[_Found]:
             record = yield from spotify.track_by_id(session, track_id)
-            return [record] if record else []
+            return _Found([record] if record else [])
     elif args.isrc:
-        isrc = spotify.normalize_isrc(args.isrc)
+        isrc = spotify.normalize_isrc(checked_text(args.isrc, "--isrc"))
         if isrc is None:
-            raise ConfigError(f"ISRC {args.isrc!r} is not 12 characters like GBAAP0000867")
+            raise ConfigError(f"--isrc: {args.isrc!r} is not an ISRC (12 characters like GBAAP0000867)")
 
-        def lookup(session: spotify.SpotifySession) -> Lookup[list[object]]:
-            return list((yield from spotify.tracks_by_isrc(session, isrc)))
+        def lookup(session: spotify.SpotifySession) -> Lookup[_Found]:
+            return _Found(list((yield from spotify.tracks_by_isrc(session, isrc))))
     else:
         if not (args.artist and args.title):
             raise ConfigError("give --isrc, --spotify-id, or both --artist and --title")
+        artist, title = checked_text(args.artist, "--artist"), checked_text(args.title, "--title")
 
-        def lookup(session: spotify.SpotifySession) -> Lookup[list[object]]:
-            found = yield from spotify.search_tracks(session, args.artist, args.title)
-            return [r for r in found if r.score is None or r.score >= settings.min_score]
-    records, error = _ask(args, settings, env, lookup)
-    _print("tracks", records, error, args, sys.stdout)
+        def lookup(session: spotify.SpotifySession) -> Lookup[_Found]:
+            return _Found(list((yield from spotify.search_tracks(session, artist, title))))
+    settings = _settings(args, env)
+    found, error = _ask(args, settings, env, lookup)
+    _print("tracks", found, error, args, sys.stdout)
     return EXIT_FAILED if error else EXIT_OK
 
 
-def _print(key: str, records: list[object], error: str | None, args: argparse.Namespace, out: IO[str]) -> None:
+def _print(key: str, found: _Found, error: str | None, args: argparse.Namespace, out: IO[str]) -> None:
     if error:
         print(f"tagbridge: {error}", file=sys.stderr)
-    typed = [r for r in records if isinstance(r, (AlbumRecord, TrackRecord))]
+    typed = [r for r in found.records if isinstance(r, (AlbumRecord, TrackRecord))]
     if args.json:
         doc: dict[str, object] = {key: [r.to_json() for r in typed]}
         if error:
             doc["error"] = error
-        print(json.dumps(doc, ensure_ascii=False), file=out)
+        if args.explain:
+            doc["rejected"] = [p.to_json() for p in found.passed_over]
+        write_line(json.dumps(doc, ensure_ascii=False), out)
         return
+    lines: list[str] = []
     if not typed and not error:
-        print("nothing matched well enough", file=out)
+        lines.append("nothing matched well enough" + (":" if args.explain and found.passed_over else ""))
+        if args.explain and not found.passed_over:
+            lines.append("  the search found nothing to consider")
     for rec in typed:
         if isinstance(rec, AlbumRecord):
-            _print_album(rec, args.explain, out)
+            lines += _album_lines(rec, args.explain)
         else:
-            _print_track(rec, args.explain, out, indent="")
+            lines += _track_lines(rec, args.explain, indent="")
+    if args.explain:
+        for passed in found.passed_over:
+            lines.append(f"  passed over: {passed.artist} – {passed.title} (spotify:album:{passed.id}): "
+                         + "; ".join(passed.reasons))
+    if lines:
+        write_line("\n".join(lines), out)
 
 
 def _credit(artists: tuple[ArtistRef, ...]) -> str:
     return ", ".join(a.name for a in artists)
 
 
-def _print_album(rec: AlbumRecord, explain: bool, out: IO[str]) -> None:
+def _album_lines(rec: AlbumRecord, explain: bool) -> list[str]:
     score = f" [{rec.match.value} {rec.score:.2f}]" if rec.match and rec.score is not None else ""
-    print(f"{_credit(rec.artists)} – {rec.title} ({rec.release_date or '?'}, {rec.album_type or 'album'}, "
-          f"{rec.total_tracks or len(rec.tracks)} tracks){score}", file=out)
+    lines = [f"{_credit(rec.artists)} – {rec.title} ({rec.release_date or '?'}, {rec.album_type or 'album'}, "
+             f"{rec.total_tracks or len(rec.tracks)} tracks){score}"]
     facts = [f"spotify:album:{rec.id}"] + [f"{k} {v}" for k, v in (("UPC", rec.upc), ("label", rec.label)) if v]
-    print("  " + " · ".join(facts), file=out)
+    lines.append("  " + " · ".join(facts))
     if explain:
-        for reason in rec.reasons:
-            print(f"    · {reason}", file=out)
+        lines += [f"    · {reason}" for reason in rec.reasons]
     for track in rec.tracks:
-        _print_track(track, False, out, indent="  ")
+        lines += _track_lines(track, False, indent="  ")
+    return lines
 
 
-def _print_track(rec: TrackRecord, explain: bool, out: IO[str], *, indent: str) -> None:
+def _track_lines(rec: TrackRecord, explain: bool, *, indent: str) -> list[str]:
     pos = f"{rec.disc_number or 1}-{rec.track_number:02d} " if rec.track_number else ""
     length = ""
     if rec.duration_ms:
@@ -221,7 +227,7 @@ def _print_track(rec: TrackRecord, explain: bool, out: IO[str], *, indent: str) 
         length = f" ({seconds // 60}:{seconds % 60:02d})"
     isrc = f"  ISRC {rec.isrc}" if rec.isrc else ""
     score = f" [{rec.match.value} {rec.score:.2f}]" if rec.match and rec.score is not None else ""
-    print(f"{indent}{pos}{_credit(rec.artists)} – {rec.title}{length}{isrc}{score}", file=out)
+    lines = [f"{indent}{pos}{_credit(rec.artists)} – {rec.title}{length}{isrc}{score}"]
     if explain:
-        for reason in rec.reasons:
-            print(f"{indent}    · {reason}", file=out)
+        lines += [f"{indent}    · {reason}" for reason in rec.reasons]
+    return lines

@@ -1,15 +1,24 @@
-"""Settings as one frozen value, parsed from a mapping (the environment, beets or Picard options).
+"""Settings as one frozen value, and the parsers for each kind of setting value.
 
-Nothing here reads ``os.environ`` itself: callers pass the mapping in, so tests and hosts decide.
+What belongs here: :class:`Settings` with its defaults, and turning one raw value (a string
+from the environment or a flag, or a typed value from beets' YAML or Picard's options) into
+a checked one. What doesn't: which options exist and where they come from (the one settings
+parser, ``tagbridge/settings.py``, which knows the sources), and reading ``os.environ``.
+
+Every parser raises :class:`ConfigError` with a message that completes "<option name>: ...",
+so the caller can name the option the way its front end spells it.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
-from tagbridge.core.errors import ConfigError
+from tagbridge.core.countries import country_hint
+from tagbridge.core.errors import ConfigError, redact_url
 
 __all__ = [
     "Settings",
@@ -17,34 +26,29 @@ __all__ = [
     "ArtSize",
     "parse_rate",
     "parse_size",
-    "settings_from_env",
-    "KNOWN_SOURCES",
+    "parse_url",
+    "parse_names",
+    "parse_countries",
+    "parse_score",
+    "parse_seconds",
+    "parse_count",
+    "parse_choice",
     "SPOTIFY_BACKENDS",
     "SPOTIFY_DIALECTS",
+    "DEFAULT_URLS",
 ]
-
-KNOWN_SOURCES = ("caa", "itunes", "spotify")
 
 #: How tagbridge reaches Spotify data: the official Web API, or a local clone of it.
 SPOTIFY_BACKENDS = ("api", "clone")
 #: Which flavour of clone: detect from answers, Spotify's own shapes under /v1, or the seed clone's quirks.
 SPOTIFY_DIALECTS = ("auto", "spec", "seed")
 
-_DEFAULT_URLS = {
+DEFAULT_URLS = {
     "itunes": "https://itunes.apple.com",
     "caa": "https://coverartarchive.org",
     "musicbrainz": "https://musicbrainz.org",
     "spotify_api": "https://api.spotify.com/v1",
     "spotify_token": "https://accounts.spotify.com/api/token",
-}
-
-# Published limits: iTunes about 20 calls a minute, MusicBrainz 1 a second. CAA and Spotify
-# publish none; these are polite defaults.
-_DEFAULT_RATES = {
-    "itunes": "20/60",
-    "musicbrainz": "1/1",
-    "caa": "10/1",
-    "spotify": "10/1",
 }
 
 
@@ -78,12 +82,12 @@ class ArtSize:
 class Settings:
     """Everything the resolver and its sources need to know, with the published defaults."""
 
-    itunes_url: str = _DEFAULT_URLS["itunes"]
-    caa_url: str = _DEFAULT_URLS["caa"]
-    musicbrainz_url: str = _DEFAULT_URLS["musicbrainz"]
-    spotify_api_url: str = _DEFAULT_URLS["spotify_api"]
+    itunes_url: str = DEFAULT_URLS["itunes"]
+    caa_url: str = DEFAULT_URLS["caa"]
+    musicbrainz_url: str = DEFAULT_URLS["musicbrainz"]
+    spotify_api_url: str = DEFAULT_URLS["spotify_api"]
     #: None means "no token needed", the default for a local clone.
-    spotify_token_url: str | None = _DEFAULT_URLS["spotify_token"]
+    spotify_token_url: str | None = DEFAULT_URLS["spotify_token"]
     spotify_backend: str = "api"
     spotify_dialect: str = "auto"
     spotify_client_id: str | None = None
@@ -100,13 +104,17 @@ class Settings:
     min_score: float = 0.85
     #: Results to ask iTunes' search for.
     search_limit: int = 10
-    #: Seconds to wait for a service to answer before calling it unavailable.
+    #: The most one request may take, in seconds, retries and body included.
     timeout: float = 20.0
+    #: The most one whole resolution may take, in seconds, rate-limit waits included.
+    deadline: float = 120.0
     #: Times to wait out a rate-limit answer (429, iTunes' empty 403) before reporting it.
     rate_limit_retries: int = 2
-    rates: Mapping[str, RateLimit] = field(
-        default_factory=lambda: {k: parse_rate(v) for k, v in _DEFAULT_RATES.items()}
-    )
+    #: Per-service limits the user set, by service name; a service not named keeps the limit
+    #: its source declares (``tagbridge/sources/registry.py`` merges the two).
+    rates: Mapping[str, RateLimit] = field(default_factory=dict)
+    #: Where the HTTP cache, rate-limit state and token cache live; None means the user cache dir.
+    cache_dir: str | None = None
 
     def base_url(self, source: str) -> str:
         """The configured base URL of ``source``, without a trailing slash."""
@@ -120,15 +128,28 @@ class Settings:
         return None
 
 
+# --- value parsers: each takes a raw value and returns a checked one, or raises ConfigError ----
+
+
+def _text(value: object, what: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ConfigError(f"expected {what}, got {type(value).__name__} {value!r}")
+    text = str(value).strip()
+    if not text:
+        raise ConfigError(f"is empty; expected {what}")
+    return text
+
+
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*$")
 
 
-def parse_rate(text: str) -> RateLimit:
+def parse_rate(value: object) -> RateLimit:
     """Parse ``CALLS/SECONDS`` (e.g. ``20/60``).
 
     Raises:
         ConfigError: when the text is not of that form or a number is zero.
     """
+    text = _text(value, "CALLS/SECONDS, e.g. 20/60")
     m = _RATE.match(text)
     if not m:
         raise ConfigError(f"rate limit {text!r} is not CALLS/SECONDS, e.g. 20/60")
@@ -138,16 +159,16 @@ def parse_rate(text: str) -> RateLimit:
     return RateLimit(calls, seconds)
 
 
-def parse_size(text: str | int) -> ArtSize:
+def parse_size(value: object) -> ArtSize:
     """Parse an art size: a pixel count (``3000``, ``1200x1200``) or ``original``.
 
     Raises:
         ConfigError: for anything else, or a size outside 50..100000.
     """
-    value = str(text).strip().lower()
-    if value in ("original", "orig", "max", "full"):
+    text = _text(value, "a pixel count like 3000, or 'original'").lower()
+    if text in ("original", "orig", "max", "full"):
         return ArtSize(None)
-    m = re.fullmatch(r"(\d+)(?:x(\d+))?", value)
+    m = re.fullmatch(r"(\d+)(?:x(\d+))?", text)
     if not m or (m.group(2) and m.group(2) != m.group(1)):
         raise ConfigError(f"art size {text!r} is not a pixel count like 3000, or 'original'")
     pixels = int(m.group(1))
@@ -156,105 +177,113 @@ def parse_size(text: str | int) -> ArtSize:
     return ArtSize(pixels)
 
 
-def _parse_list(text: str, what: str) -> tuple[str, ...]:
-    items = tuple(p.strip() for p in text.split(",") if p.strip())
+_HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9_-]{0,62})?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9_-]{0,62})?)*\.?$")
+
+
+def parse_url(value: object) -> str:
+    """A base URL, checked whole: http(s), a real host, a numeric port, no spaces; trailing slash dropped.
+
+    The message never repeats a password from the URL's user info.
+
+    Raises:
+        ConfigError: saying what is wrong with it.
+    """
+    text = _text(value, "an http(s) URL")
+    shown = redact_url(text)
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise ConfigError(f"{shown!r} contains a space or a control character")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigError(f"{shown!r} is not a valid URL ({exc})") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ConfigError(f"{shown!r} is not an http(s) URL")
+    host = parts.hostname or ""
+    ipv6 = parts.netloc.rpartition("@")[2].startswith("[")
+    if not host or (not ipv6 and not _HOST.match(host)):
+        raise ConfigError(f"{shown!r} has no valid host name")
+    if port == 0:
+        raise ConfigError(f"{shown!r} has port 0")
+    if parts.query or parts.fragment:
+        raise ConfigError(f"{shown!r} is a base URL and must not carry a query or fragment")
+    return text.rstrip("/")
+
+
+def parse_names(value: object, known: Collection[str], what: str) -> tuple[str, ...]:
+    """A list of names (a YAML list or a comma-separated string), each one of ``known``, lower-cased, deduplicated."""
+    items = _items(value, what)
+    names = tuple(dict.fromkeys(i.lower() for i in items))
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ConfigError(f"unknown {what} {unknown[0]!r}; choose from {', '.join(known)}")
+    return names
+
+
+def parse_countries(value: object, known: Collection[str]) -> tuple[str, ...]:
+    """A list of two-letter storefront codes (a YAML list or ``US,GB``), each one of ``known``."""
+    codes = tuple(dict.fromkeys(i.upper() for i in _items(value, "country")))
+    for code in codes:
+        if code not in known:
+            raise ConfigError(f"{code!r} is not a storefront country code (ISO 3166-1, like US, GB or JP)"
+                              + country_hint(code))
+    return codes
+
+
+def _items(value: object, what: str) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        raw = [_text(v, f"a {what} name") for v in value]
+    else:
+        raw = [p.strip() for p in _text(value, f"a comma-separated {what} list").split(",")]
+    items = [i for i in raw if i]
     if not items:
-        raise ConfigError(f"{what} list is empty")
+        raise ConfigError(f"the {what} list is empty")
     return items
 
 
-def parse_sources(text: str) -> tuple[str, ...]:
-    """Parse a comma-separated source list, checking every name."""
-    items = tuple(s.lower() for s in _parse_list(text, "source"))
-    unknown = [s for s in items if s not in KNOWN_SOURCES]
-    if unknown:
-        raise ConfigError(f"unknown source {unknown[0]!r}; choose from {', '.join(KNOWN_SOURCES)}")
-    return tuple(dict.fromkeys(items))
-
-
-def parse_countries(text: str) -> tuple[str, ...]:
-    """Parse a comma-separated list of two-letter storefront codes."""
-    items = tuple(c.upper() for c in _parse_list(text, "country"))
-    bad = [c for c in items if not re.fullmatch(r"[A-Z]{2}", c)]
-    if bad:
-        raise ConfigError(f"country {bad[0]!r} is not a two-letter storefront code like US or JP")
-    return tuple(dict.fromkeys(items))
-
-
-def _parse_url(text: str, name: str) -> str:
-    if not re.match(r"^https?://[^/\s]+", text.strip()):
-        raise ConfigError(f"{name}={text!r} is not an http(s) URL")
-    return text.strip().rstrip("/")
-
-
-def settings_from_env(env: Mapping[str, str], base: Settings | None = None) -> Settings:
-    """Build settings from ``TAGBRIDGE_*`` variables in ``env`` over ``base`` (or the defaults).
-
-    Raises:
-        ConfigError: naming the variable at fault.
-    """
-    s = base or Settings()
-    changes: dict[str, object] = {}
-    for key in ("itunes", "caa", "musicbrainz", "spotify_api", "spotify_token"):
-        var = f"TAGBRIDGE_{key.upper()}_URL"
-        if env.get(var):
-            changes[f"{key}_url"] = _parse_url(env[var], var)
-    for var, attr, choices in (("TAGBRIDGE_SPOTIFY_BACKEND", "spotify_backend", SPOTIFY_BACKENDS),
-                               ("TAGBRIDGE_SPOTIFY_DIALECT", "spotify_dialect", SPOTIFY_DIALECTS)):
-        if env.get(var):
-            value = env[var].strip().lower()
-            if value not in choices:
-                raise ConfigError(f"{var}={env[var]!r} is not one of {', '.join(choices)}")
-            changes[attr] = value
-    backend = str(changes.get("spotify_backend", s.spotify_backend))
-    if backend == "clone" and not env.get("TAGBRIDGE_SPOTIFY_TOKEN_URL"):
-        # A local clone needs no auth; a token endpoint is used only when one is configured.
-        changes["spotify_token_url"] = None
-    for var, attr in (("TAGBRIDGE_SPOTIFY_CLIENT_ID", "spotify_client_id"),
-                      ("TAGBRIDGE_SPOTIFY_CLIENT_SECRET", "spotify_client_secret")):
-        if env.get(var):
-            changes[attr] = env[var].strip()
-    rates = dict(s.rates)
-    for key in _DEFAULT_RATES:
-        var = f"TAGBRIDGE_{key.upper()}_RATE"
-        if env.get(var):
-            try:
-                rates[key] = parse_rate(env[var])
-            except ConfigError as exc:
-                raise ConfigError(f"{var}: {exc}") from None
-    changes["rates"] = rates
-    simple = {
-        "TAGBRIDGE_COUNTRIES": ("countries", parse_countries),
-        "TAGBRIDGE_SOURCES": ("sources", parse_sources),
-        "TAGBRIDGE_ART_SIZE": ("size", parse_size),
-    }
-    for var, (attr, parse) in simple.items():
-        if env.get(var):
-            try:
-                changes[attr] = parse(env[var])
-            except ConfigError as exc:
-                raise ConfigError(f"{var}: {exc}") from None
-    for var, attr, kind in (("TAGBRIDGE_TIMEOUT", "timeout", float), ("TAGBRIDGE_RATE_LIMIT_RETRIES", "rate_limit_retries", int)):
-        if env.get(var):
-            try:
-                number: float = kind(env[var])
-            except ValueError:
-                raise ConfigError(f"{var} must be a {'number of seconds' if kind is float else 'whole number'}") from None
-            if number < 0 or (kind is float and number == 0):
-                raise ConfigError(f"{var} must be positive")
-            changes[attr] = number
-    if env.get("TAGBRIDGE_MIN_SCORE"):
+def _number(value: object, what: str) -> float:
+    if isinstance(value, bool):
+        raise ConfigError(f"expected {what}, got {value!r}")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = _text(value, what)
         try:
-            score = float(env["TAGBRIDGE_MIN_SCORE"])
+            number = float(text)
         except ValueError:
-            raise ConfigError("TAGBRIDGE_MIN_SCORE must be a number between 0 and 1") from None
-        if not 0.0 <= score <= 1.0:
-            raise ConfigError("TAGBRIDGE_MIN_SCORE must be a number between 0 and 1")
-        changes["min_score"] = score
-    return _replace(s, changes)
+            raise ConfigError(f"{text!r} is not {what}") from None
+    if not math.isfinite(number):
+        raise ConfigError(f"{value!r} is not {what}")
+    return number
 
 
-def _replace(s: Settings, changes: Mapping[str, object]) -> Settings:
-    from dataclasses import replace
+def parse_score(value: object) -> float:
+    """A match score between 0 and 1."""
+    score = _number(value, "a number between 0 and 1")
+    if not 0.0 <= score <= 1.0:
+        raise ConfigError(f"{score:g} is not between 0 and 1")
+    return score
 
-    return replace(s, **changes)  # type: ignore[arg-type]
+
+def parse_seconds(value: object) -> float:
+    """A positive, finite number of seconds."""
+    seconds = _number(value, "a number of seconds")
+    if seconds <= 0:
+        raise ConfigError(f"{seconds:g} must be a positive number of seconds")
+    return seconds
+
+
+def parse_count(value: object) -> int:
+    """A whole number, zero or more."""
+    number = _number(value, "a whole number")
+    if number < 0 or number != int(number):
+        raise ConfigError(f"{value!r} is not a whole number, zero or more")
+    return int(number)
+
+
+def parse_choice(value: object, choices: Collection[str]) -> str:
+    """One of ``choices``, case-insensitively."""
+    text = _text(value, f"one of {', '.join(choices)}").lower()
+    if text not in choices:
+        raise ConfigError(f"{text!r} is not one of {', '.join(choices)}")
+    return text

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Literal
 
 __all__ = [
     "AlbumQuery",
     "ArtCandidate",
+    "ArtFindings",
     "MatchKind",
+    "PassedOver",
     "SourceReport",
     "ArtResolution",
     "ArtLinks",
+    "Outcome",
 ]
+
+#: How a resolution ended: art offered; sources answered but nothing was good enough; every
+#: source asked failed; or no source could be asked at all (e.g. CAA without an MBID).
+Outcome = Literal["found", "abstained", "failed", "not_asked"]
 
 
 class MatchKind(str, Enum):
@@ -104,6 +113,58 @@ class ArtCandidate:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PassedOver:
+    """Something a source found and tagbridge chose not to offer, and why (for ``--explain``).
+
+    A tribute or karaoke album, another edition, a barcode row that names another album, a
+    search hit whose album lookup answered 404, a candidate under the minimum score.
+    """
+
+    source: str
+    id: str
+    artist: str
+    title: str
+    reasons: tuple[str, ...]
+    url: str | None = None
+    score: float | None = None
+
+    @classmethod
+    def from_candidate(cls, candidate: ArtCandidate, why: str) -> PassedOver:
+        """A candidate passed over for ``why``, keeping its reasons before it."""
+        return cls(source=candidate.source, id=candidate.id, artist=candidate.artist, title=candidate.title,
+                   reasons=(*candidate.reasons, why), url=candidate.url, score=candidate.score)
+
+    def to_json(self) -> dict[str, object]:
+        """For the CLI's JSON ``rejected`` list."""
+        return {
+            "source": self.source,
+            "id": self.id,
+            "artist": self.artist,
+            "title": self.title,
+            "url": self.url,
+            "score": None if self.score is None else round(self.score, 4),
+            "reasons": list(self.reasons),
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArtFindings:
+    """What one source's art lookup found: candidates to rank, and what it passed over."""
+
+    candidates: tuple[ArtCandidate, ...] = ()
+    passed_over: tuple[PassedOver, ...] = ()
+
+    def __add__(self, other: ArtFindings) -> ArtFindings:
+        return ArtFindings(candidates=self.candidates + other.candidates,
+                           passed_over=self.passed_over + other.passed_over)
+
+    @classmethod
+    def of(cls, candidates: Iterable[ArtCandidate] = (), passed_over: Iterable[PassedOver] = ()) -> ArtFindings:
+        """Findings from any iterables."""
+        return cls(candidates=tuple(candidates), passed_over=tuple(passed_over))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SourceReport:
     """What happened at one source during a resolution: its candidate count or its error."""
 
@@ -113,6 +174,15 @@ class SourceReport:
     error: str | None = None
     #: Why a source was not asked at all, e.g. CAA without an MBID.
     skipped: str | None = None
+    #: What a person should know about a clean answer, e.g. "MusicBrainz has no such release".
+    note: str | None = None
+    #: False for a source asked only for links (MusicBrainz): it never offers art itself.
+    offers_art: bool = True
+
+    @property
+    def asked(self) -> bool:
+        """True when the source was asked (it may still have failed)."""
+        return self.skipped is None
 
     def to_json(self) -> dict[str, object]:
         """For the CLI's JSON ``sources`` list."""
@@ -121,6 +191,8 @@ class SourceReport:
             out["error"] = self.error
         if self.skipped:
             out["skipped"] = self.skipped
+        if self.note:
+            out["note"] = self.note
         return out
 
 
@@ -131,13 +203,25 @@ class ArtResolution:
     query: AlbumQuery
     candidates: tuple[ArtCandidate, ...]
     reports: tuple[SourceReport, ...] = ()
-    rejected: tuple[ArtCandidate, ...] = ()  # below the minimum score; shown by --explain
+    #: Everything found and not offered, with why; shown by --explain.
+    rejected: tuple[PassedOver, ...] = ()
+
+    @property
+    def outcome(self) -> Outcome:
+        """How the resolution ended; "abstained" only when a source answered and nothing was good enough."""
+        if self.candidates:
+            return "found"
+        asked = [r for r in self.reports if r.asked and r.offers_art]
+        if not asked:
+            return "not_asked"
+        return "abstained" if any(r.ok for r in asked) else "failed"
 
     def to_json(self, *, explain: bool = False) -> dict[str, object]:
         """The CLI's JSON object for this query."""
         out: dict[str, object] = {
             "query": self.query.to_json(),
             "candidates": [c.to_json() for c in self.candidates],
+            "outcome": self.outcome,
             "sources": [r.to_json() for r in self.reports],
         }
         if explain:

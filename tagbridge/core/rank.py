@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from tagbridge.core.config import Settings
-from tagbridge.core.model import ArtCandidate
+from tagbridge.core.model import ArtCandidate, PassedOver
 
 __all__ = ["rank_covers", "sort_key"]
 
@@ -36,7 +36,7 @@ def sort_key(candidate: ArtCandidate, settings: Settings) -> tuple[float, ...]:
 
 def rank_covers(
     candidates: Iterable[ArtCandidate], settings: Settings
-) -> tuple[tuple[ArtCandidate, ...], tuple[ArtCandidate, ...]]:
+) -> tuple[tuple[ArtCandidate, ...], tuple[PassedOver, ...]]:
     """Rank candidates best first and drop those under ``settings.min_score``.
 
     The same album reached twice (say by barcode and by search) is kept once, at its strongest.
@@ -53,7 +53,7 @@ def rank_covers(
             best[key] = cand
     kept = [c for c in best.values() if c.score >= settings.min_score]
     rejected = tuple(
-        replace(c, reasons=c.reasons + (f"score {c.score:.2f} is under the minimum {settings.min_score:.2f}",))
+        PassedOver.from_candidate(c, f"score {c.score:.2f} is under the minimum {settings.min_score:.2f}")
         for c in best.values()
         if c.score < settings.min_score
     )

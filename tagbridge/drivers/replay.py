@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
-from tagbridge.core.errors import Unavailable
+from tagbridge.core.errors import SourceError, Unavailable
 from tagbridge.core.http import HttpRequest, HttpResponse, Lookup, run_lookup
 
 __all__ = ["Canned", "ReplayDriver", "UnmatchedRequest"]
@@ -23,11 +23,16 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class Canned:
-    """One canned answer; ``body`` may be bytes or a file path to read. ``status=0`` means timeout."""
+    """One canned answer; ``body`` may be bytes or a file path to read. ``status=0`` means timeout.
+
+    ``fails`` makes the driver raise that transport failure instead of answering, as the sync
+    driver does for a redirect loop or a body over its cap.
+    """
 
     body: bytes | Path = b""
     status: int = 200
     headers: Mapping[str, str] = field(default_factory=dict)
+    fails: SourceError | None = None
 
     def response(self, url: str) -> HttpResponse:
         """The canned answer as a response to ``url``; a timeout raises Unavailable."""
@@ -63,6 +68,8 @@ class ReplayDriver:
         for key, answers in self._rules:
             if _matches(key, request):
                 canned = answers.pop(0) if len(answers) > 1 else answers[0]
+                if canned.fails is not None:
+                    raise canned.fails
                 if canned.status == 0:
                     raise Unavailable(request.source, f"timed out talking to {request.host}")
                 return canned.response(request.full_url)

@@ -23,12 +23,13 @@ from urllib.parse import urlsplit, urlunsplit
 from tagbridge.core.config import ArtSize, Settings
 from tagbridge.core.errors import BadResponse, ResponseError
 from tagbridge.core.http import HttpRequest, HttpResponse, Lookup, check_status, parse_json
-from tagbridge.core.model import AlbumQuery, ArtCandidate, MatchKind
+from tagbridge.core.model import AlbumQuery, ArtCandidate, ArtFindings, MatchKind, PassedOver
+from tagbridge.core.service import ServiceInfo
 from tagbridge.sources.caa_types import ImageJson, read_image, read_index
-from tagbridge.sources.musicbrainz import normalize_mbid
+from tagbridge.core.identifiers import normalize_mbid
 
 __all__ = [
-    "Caa",
+    "INFO",
     "CaaImage",
     "CaaIndex",
     "build_release_request",
@@ -37,16 +38,18 @@ __all__ = [
     "pick_front",
     "choose_image",
     "release_art",
+    "album_art",
+    "can_answer",
+    "NEEDS",
 ]
 
 
-class Caa:
-    """What the Cover Art Archive offers, declared for the resolver and the drivers."""
-
-    NAME: Final = "caa"
-    RATE: Final = "10/1"
-    THUMBNAIL_SIZES: Final = (250, 500, 1200)
-    SUPPORTS_MBID: Final = True
+INFO: Final = ServiceInfo(
+    name="caa",
+    title="the Cover Art Archive",
+    rate="10/1",  # none published; a polite default
+    typical_size=1200,  # the largest thumbnail; full images are often larger, unknown until probed
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -80,7 +83,7 @@ def build_release_request(settings: Settings, mbid: str) -> HttpRequest:
     Raises:
         ConfigError: when ``mbid`` is not an MBID.
     """
-    return HttpRequest(url=f"{settings.base_url('caa')}/release/{normalize_mbid(mbid)}", source=Caa.NAME,
+    return HttpRequest(url=f"{settings.base_url('caa')}/release/{normalize_mbid(mbid)}", source=INFO.name,
                        validate=parse_images)
 
 
@@ -91,7 +94,7 @@ def build_release_group_request(settings: Settings, rgid: str) -> HttpRequest:
         ConfigError: when ``rgid`` is not an MBID.
     """
     rgid = normalize_mbid(rgid, "release group")
-    return HttpRequest(url=f"{settings.base_url('caa')}/release-group/{rgid}", source=Caa.NAME,
+    return HttpRequest(url=f"{settings.base_url('caa')}/release-group/{rgid}", source=INFO.name,
                        validate=parse_images)
 
 
@@ -113,11 +116,11 @@ def parse_images(request: HttpRequest, response: HttpResponse) -> CaaIndex | Non
     if response.status == 404:
         return None
     if response.status == 400:
-        raise ResponseError(Caa.NAME, request.full_url, 400, "CAA rejected the MBID as invalid (HTTP 400)")
+        raise ResponseError(INFO.name, request.full_url, 400, "CAA rejected the MBID as invalid (HTTP 400)")
     check_status(request, response)
     index = read_index(parse_json(request, response))
     if index is None:
-        raise BadResponse(Caa.NAME, request.full_url, "body has no 'images' list")
+        raise BadResponse(INFO.name, request.full_url, "body has no 'images' list")
     images = tuple(_image(row) for row in map(read_image, index["images"]) if row is not None)
     release = _RELEASE_URL.search(index["release"])
     return CaaIndex(release=release.group(1).lower() if release else None, images=images)
@@ -197,13 +200,22 @@ def _candidate(query: AlbumQuery, index: CaaIndex | None, fallback_id: str, sett
     if not front.approved:
         reasons.append("image not yet approved by a MusicBrainz editor")
     candidate = ArtCandidate(
-        source=Caa.NAME, id=release, url=url, artist=query.artist, title=query.album,
+        source=INFO.name, id=release, url=url, artist=query.artist, title=query.album,
         match=MatchKind.ID, score=1.0, size_hint=hint, reasons=tuple(reasons),
     )
     return candidate, front.approved
 
 
-def release_art(settings: Settings, query: AlbumQuery) -> Lookup[list[ArtCandidate]]:
+def can_answer(query: AlbumQuery) -> bool:
+    """True when the query names a MusicBrainz release or release group: CAA is keyed by them."""
+    return bool(query.mbid or query.release_group)
+
+
+#: Said when :func:`can_answer` is False.
+NEEDS: Final = "a MusicBrainz release or release-group ID"
+
+
+def release_art(settings: Settings, query: AlbumQuery) -> Lookup[ArtFindings]:
     """The front cover of ``query.mbid``, else of ``query.release_group``; an ``id`` match.
 
     The release group is asked only when the release has no approved front image (or no
@@ -224,12 +236,17 @@ def release_art(settings: Settings, query: AlbumQuery) -> Lookup[list[ArtCandida
                            "looked up by release MBID")
         if found is not None:
             if found[1]:
-                return [found[0]]
+                return ArtFindings.of([found[0]])
             fallback = found[0]
     if rgid:
         request = build_release_group_request(settings, rgid)
         found = _candidate(query, parse_images(request, (yield request)), rgid, settings,
                            f"chosen by CAA for release group {rgid}")
         if found is not None and (found[1] or fallback is None):
-            return [found[0]]
-    return [fallback] if fallback else []
+            gave_way = () if fallback is None else (PassedOver.from_candidate(
+                fallback, "the release group has an approved front; this one is not yet approved"),)
+            return ArtFindings.of([found[0]], gave_way)
+    return ArtFindings.of([fallback] if fallback else [])
+
+
+album_art = release_art

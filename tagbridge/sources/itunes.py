@@ -25,14 +25,18 @@ from typing import Final
 
 from tagbridge.core.config import Settings
 from tagbridge.core.errors import BadResponse, Unavailable
+from tagbridge.core.identifiers import normalize_barcode, same_barcode
 from tagbridge.core.http import HttpRequest, HttpResponse, Lookup, check_status, parse_json
 from tagbridge.core.match import AlbumMatch, match_album
-from tagbridge.core.model import AlbumQuery, ArtCandidate, MatchKind
+from tagbridge.core.model import AlbumQuery, ArtCandidate, ArtFindings, MatchKind, PassedOver
+from tagbridge.core.countries import COUNTRY_CODES
+from tagbridge.core.service import ServiceInfo
 from tagbridge.sources.artwork import artwork_file_stem, plan_itunes_artwork
 from tagbridge.sources.itunes_types import CollectionJson, read_collection, read_results
 
 __all__ = [
-    "Itunes",
+    "INFO",
+    "STOREFRONTS",
     "ItunesCollection",
     "build_search_request",
     "build_lookup_request",
@@ -42,21 +46,31 @@ __all__ = [
     "search_art",
     "upc_art",
     "id_art",
+    "album_art",
+    "can_answer",
+    "NEEDS",
 ]
 
 _log = logging.getLogger(__name__)
 
 
-class Itunes:
-    """What the iTunes source offers, declared for the resolver and the drivers."""
+#: Apple asks labels for 3000x3000 uploads; older albums may have 1400 or 600.
+_TYPICAL_SIZE: Final = 3000
 
-    NAME: Final = "itunes"
-    #: Apple asks labels for 3000x3000 uploads; older albums may have 1400 or 600.
-    TYPICAL_SIZE: Final = 3000
-    RATE: Final = "20/60"
-    EMPTY_403_IS_RATE_LIMIT: Final = True
-    SUPPORTS_BARCODE: Final = True
-    SUPPORTS_TEXT_SEARCH: Final = True
+#: Apple's storefronts are named by ISO 3166-1 codes ("GB", never "UK"); an unknown code is a
+#: usage error rather than a silent ``resultCount: 0``.
+STOREFRONTS: Final = COUNTRY_CODES
+
+INFO: Final = ServiceInfo(
+    name="itunes",
+    title="the iTunes Search API",
+    # About 20 calls a minute; past that an empty 403 (every request sets empty_403_is_rate_limit).
+    rate="20/60",
+    # Apple documents up to 200; 10 albums is plenty once bracketed qualifiers are dropped.
+    search_limit=200,
+    typical_size=_TYPICAL_SIZE,
+    regions=STOREFRONTS,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,12 +109,12 @@ def build_search_request(settings: Settings, query: AlbumQuery, country: str) ->
     """``GET {itunes}/search`` for albums matching the query's text in one storefront."""
     return HttpRequest(
         url=f"{settings.base_url('itunes')}/search",
-        source=Itunes.NAME,
+        source=INFO.name,
         params=(
             ("term", search_term(query)),
             ("entity", "album"),
             ("media", "music"),
-            ("limit", str(settings.search_limit)),
+            ("limit", str(max(1, min(settings.search_limit, INFO.search_limit or 1)))),
             ("country", country),
         ),
         empty_403_is_rate_limit=True,
@@ -121,7 +135,7 @@ def build_lookup_request(
     key, value = ("upc", upc) if upc is not None else ("id", collection_id)
     return HttpRequest(
         url=f"{settings.base_url('itunes')}/lookup",
-        source=Itunes.NAME,
+        source=INFO.name,
         params=((key, str(value)), ("entity", "album"), ("country", country)),
         empty_403_is_rate_limit=True,
         validate=parse_collections,
@@ -144,7 +158,7 @@ def parse_collections(request: HttpRequest, response: HttpResponse) -> list[Itun
     check_status(request, response)
     envelope = read_results(parse_json(request, response))
     if envelope is None:
-        raise BadResponse(Itunes.NAME, request.full_url, "body has no 'results' list")
+        raise BadResponse(INFO.name, request.full_url, "body has no 'results' list")
     collections = []
     for row in envelope["results"]:
         collection = read_collection(row)
@@ -198,11 +212,11 @@ def _candidate(
     if plan.legacy:
         hint, how = None, "legacy artwork URL; size unverified"
     elif plan.requested is None:
-        hint, how = Itunes.TYPICAL_SIZE, "original upload"
+        hint, how = _TYPICAL_SIZE, "original upload"
     else:
-        hint, how = min(plan.requested, Itunes.TYPICAL_SIZE), f"asked at {plan.requested}x{plan.requested}"
+        hint, how = min(plan.requested, _TYPICAL_SIZE), f"asked at {plan.requested}x{plan.requested}"
     return ArtCandidate(
-        source=Itunes.NAME,
+        source=INFO.name,
         id=str(collection.collection_id),
         url=plan.url,
         artist=collection.artist,
@@ -215,11 +229,16 @@ def _candidate(
     )
 
 
+def _passed(collection: ItunesCollection, why: Iterable[str], score: float | None = None) -> PassedOver:
+    return PassedOver(source=INFO.name, id=str(collection.collection_id), artist=collection.artist,
+                      title=collection.title, reasons=tuple(why), url=collection.artwork_url, score=score)
+
+
 def _across(
     requests: Iterable[tuple[str, HttpRequest]],
-    evaluate: Callable[[str, HttpRequest, HttpResponse], list[ArtCandidate]],
+    evaluate: Callable[[str, HttpRequest, HttpResponse], ArtFindings],
     min_score: float,
-) -> Lookup[list[ArtCandidate]]:
+) -> Lookup[ArtFindings]:
     """Ask each request in turn until one yields a candidate scoring at least ``min_score``.
 
     Candidates under the minimum are kept, so the resolver can show why it abstained, but do
@@ -228,48 +247,49 @@ def _across(
     once: the other storefronts share the same limit, so asking them would only dig deeper.
     """
     failures: list[str] = []
-    weak: list[ArtCandidate] = []
+    found = ArtFindings()
     tried = 0
     for country, request in requests:
         tried += 1
         try:
             response = yield request
-            found = evaluate(country, request, response)
+            here = evaluate(country, request, response)
         except Unavailable as exc:
             failures.append(f"{country}: {exc.message}")
             continue
-        if any(c.score >= min_score for c in found):
-            return found
-        weak.extend(found)
+        if any(c.score >= min_score for c in here.candidates):
+            return ArtFindings(candidates=here.candidates, passed_over=found.passed_over + here.passed_over)
+        found += here
     if tried and len(failures) == tried:
-        raise Unavailable(Itunes.NAME, "every storefront failed (" + "; ".join(failures) + ")")
-    return weak
+        raise Unavailable(INFO.name, "every storefront failed (" + "; ".join(failures) + ")")
+    return found
 
 
-def search_art(settings: Settings, query: AlbumQuery) -> Lookup[list[ArtCandidate]]:
+def search_art(settings: Settings, query: AlbumQuery) -> Lookup[ArtFindings]:
     """Search each storefront in turn; the first with an album scoring ``min_score`` ends the search.
 
     Returns:
         Candidates in iTunes' order, each matched by text (``exact`` or ``fuzzy``); when no
-        storefront had a good one, the weak ones (for ``--explain``); empty when the query has
-        no album text or nothing matched anywhere.
+        storefront had a good one, the weak ones (for ``--explain``). Every row the matcher
+        turned down (a tribute, a karaoke version, another artist) is passed over with why.
     """
     if not query.album.strip():
-        return []
+        return ArtFindings()
 
-    def evaluate(country: str, request: HttpRequest, response: HttpResponse) -> list[ArtCandidate]:
-        found = []
+    def evaluate(country: str, request: HttpRequest, response: HttpResponse) -> ArtFindings:
+        found, passed = [], []
         for collection in parse_collections(request, response):
             verdict = _match(query, collection)
             if verdict.kind is None:
-                _log.debug("itunes: rejected %r by %r: %s", collection.title, collection.artist,
-                           "; ".join(verdict.reasons))
+                passed.append(_passed(collection, (f"iTunes {country} search", *verdict.reasons)))
                 continue
             cand = _candidate(collection, settings, country=country, match=verdict.kind,
                               score=verdict.score, reasons=verdict.reasons)
             if cand is not None:
                 found.append(cand)
-        return found
+            else:
+                passed.append(_passed(collection, (f"artwork URL cannot be rewritten to {settings.size}",)))
+        return ArtFindings.of(found, passed)
 
     requests = ((c, build_search_request(settings, query, c)) for c in settings.countries)
     return (yield from _across(requests, evaluate, settings.min_score))
@@ -280,29 +300,29 @@ def barcode_forms(barcode: str) -> tuple[str, ...]:
 
     iTunes is picky about the form: a 12-digit UPC-A is also tried as the 13-digit EAN with a
     leading 0, and such an EAN also as the UPC-A. A 14-digit GTIN with a leading 0 is read as
-    the EAN-13 it wraps. Anything but 8, 12, 13 or 14 digits (after dropping spaces and
-    dashes) gives no forms at all: it is not a barcode.
+    the EAN-13 it wraps. Anything that is not a barcode (``core.identifiers.normalize_barcode``)
+    gives no forms at all.
     """
-    digits = re.sub(r"[^0-9]", "", barcode)
+    digits = normalize_barcode(barcode)
+    if digits is None:
+        return ()
     if len(digits) == 14 and digits.startswith("0"):
         digits = digits[1:]
     if len(digits) == 13 and digits.startswith("0"):
         return (digits, digits[1:])
     if len(digits) == 12:
         return (digits, "0" + digits)
-    if len(digits) in (8, 13):
-        return (digits,)
-    return ()
+    return (digits,)
 
 
 def _stem_is_barcode(collection: ItunesCollection, barcode: str) -> bool:
     stem = artwork_file_stem(collection.artwork_url)
-    return bool(stem and stem.isdigit() and stem.lstrip("0") == barcode.lstrip("0"))
+    return bool(stem and stem.isdigit() and same_barcode(stem, barcode))
 
 
 def _barcode_candidates(
     query: AlbumQuery, barcode: str, collections: list[ItunesCollection], settings: Settings, country: str
-) -> list[ArtCandidate]:
+) -> ArtFindings:
     """Keep the collections of a UPC lookup that really are the album (see :func:`upc_art`)."""
 
     def as_ids(rows: list[ItunesCollection], score: float, *reasons: str) -> list[ArtCandidate]:
@@ -310,19 +330,25 @@ def _barcode_candidates(
                 for c in rows)
         return [cand for cand in made if cand is not None]
 
+    lookup = f"barcode {barcode} lookup in the {country} storefront"
     by_stem = [c for c in collections if _stem_is_barcode(c, barcode)]
     if by_stem:
-        return as_ids(by_stem, 1.0, f"barcode {barcode} lookup", "artwork file name is the barcode")
+        others = [_passed(c, (lookup, "another row's artwork file name is the barcode; this one's is not"))
+                  for c in collections if c not in by_stem]
+        return ArtFindings.of(as_ids(by_stem, 1.0, f"barcode {barcode} lookup", "artwork file name is the barcode"),
+                              others)
     if not query.album.strip():
-        return as_ids(collections, 0.95, f"barcode {barcode} lookup", "no album title given to check it against")
+        return ArtFindings.of(as_ids(collections, 0.95, f"barcode {barcode} lookup",
+                                     "no album title given to check it against"))
     accepted: list[tuple[ItunesCollection, AlbumMatch, int]] = []
+    passed: list[PassedOver] = []
     for c in collections:
         verdict = _match(query, c)
         # match_album leaves weak text matches FUZZY with a low score; under the minimum the
         # text says "another album", whatever the barcode index says.
         if verdict.kind is None or verdict.score < settings.min_score:
-            _log.debug("itunes: barcode %s also found %r by %r, a different album: %s",
-                       barcode, c.title, c.artist, "; ".join(verdict.reasons))
+            passed.append(_passed(c, (lookup, "the row is a different album by its text", *verdict.reasons),
+                                  verdict.score))
         else:
             accepted.append((c, verdict, verdict.kind.strength))
     # Several rows for one barcode: only the closest text match is that barcode's album.
@@ -330,31 +356,32 @@ def _barcode_candidates(
     found = []
     for c, verdict, strength in accepted:
         if strength < best:
-            _log.debug("itunes: barcode %s: %r is a looser match than another row", barcode, c.title)
+            passed.append(_passed(c, (lookup, "a looser text match than another row of the same barcode"),
+                                  verdict.score))
             continue
         cand = _candidate(c, settings, country=country, match=MatchKind.ID, score=0.99,
                           reasons=(f"barcode {barcode} lookup, title agrees", *verdict.reasons))
         if cand is not None:
             found.append(cand)
-    return found
+    return ArtFindings.of(found, passed)
 
 
-def upc_art(settings: Settings, query: AlbumQuery) -> Lookup[list[ArtCandidate]]:
+def upc_art(settings: Settings, query: AlbumQuery) -> Lookup[ArtFindings]:
     """Look the query's barcode up in each storefront, each barcode form in turn.
 
     A row whose artwork file name is the barcode is the album (``id``, score 1.0), and then
     only such rows are kept. Otherwise a row is kept when match_album accepts its text with at
     least ``min_score`` ("barcode lookup, title agrees", 0.99), and only the closest such
-    rows; a row whose text is a different album is dropped. With no album text to check,
+    rows; a row whose text is a different album is passed over. With no album text to check,
     every row is kept at 0.95.
     """
     forms = barcode_forms(query.barcode or "")
     if not forms:
         if query.barcode:
             _log.debug("itunes: %r is not a barcode; no lookup made", query.barcode)
-        return []
+        return ArtFindings()
 
-    def evaluate(country: str, request: HttpRequest, response: HttpResponse) -> list[ArtCandidate]:
+    def evaluate(country: str, request: HttpRequest, response: HttpResponse) -> ArtFindings:
         return _barcode_candidates(query, forms[0], parse_collections(request, response), settings, country)
 
     requests = ((c, build_lookup_request(settings, upc=form, country=c))
@@ -362,7 +389,7 @@ def upc_art(settings: Settings, query: AlbumQuery) -> Lookup[list[ArtCandidate]]
     return (yield from _across(requests, evaluate, settings.min_score))
 
 
-def id_art(settings: Settings, collection_id: str, country: str) -> Lookup[list[ArtCandidate]]:
+def id_art(settings: Settings, collection_id: str, country: str) -> Lookup[ArtFindings]:
     """Look a collection id up, in ``country`` first and then the configured storefronts.
 
     Returns:
@@ -370,12 +397,12 @@ def id_art(settings: Settings, collection_id: str, country: str) -> Lookup[list[
         or ``collection_id`` is not a number.
     """
     if not collection_id.isdigit() or not collection_id.isascii():
-        return []
+        return ArtFindings()
     wanted = int(collection_id)
     first = country.upper()
     countries = (first, *(c for c in settings.countries if c.upper() != first))
 
-    def evaluate(country: str, request: HttpRequest, response: HttpResponse) -> list[ArtCandidate]:
+    def evaluate(country: str, request: HttpRequest, response: HttpResponse) -> ArtFindings:
         found = []
         for collection in parse_collections(request, response):
             # An artist id misfiled as an album link answers the artist's albums: take only ours.
@@ -385,7 +412,35 @@ def id_art(settings: Settings, collection_id: str, country: str) -> Lookup[list[
                               reasons=("linked from MusicBrainz url-rel",))
             if cand is not None:
                 found.append(cand)
-        return found
+        return ArtFindings.of(found)
 
     requests = ((c, build_lookup_request(settings, collection_id=collection_id, country=c)) for c in countries)
     return (yield from _across(requests, evaluate, settings.min_score))
+
+
+def can_answer(query: AlbumQuery) -> bool:
+    """True when iTunes has something to go on: an Apple Music link, a barcode, or artist and album."""
+    return bool(query.links.itunes_ids or query.barcode or (query.artist and query.album))
+
+
+#: Said when :func:`can_answer` is False.
+NEEDS: Final = "an artist and album, a barcode or an Apple Music link"
+
+
+def album_art(settings: Settings, query: AlbumQuery) -> Lookup[ArtFindings]:
+    """Cover candidates for ``query``, strongest route first: url-rel ids, then barcode, then text search.
+
+    Text search runs only when no identifier reached the album: an ID link beats any text match.
+    """
+    found = ArtFindings()
+    for collection_id, country in query.links.itunes_ids:
+        found += yield from id_art(settings, collection_id, country)
+        if found.candidates:
+            return found
+    if query.barcode:
+        found += yield from upc_art(settings, query)
+        if any(c.match is MatchKind.ID for c in found.candidates):
+            return found
+    if query.artist and query.album:
+        found += yield from search_art(settings, query)
+    return found

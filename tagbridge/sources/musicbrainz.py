@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from tagbridge.core.config import Settings
-from tagbridge.core.errors import BadResponse, ConfigError, RateLimited, ResponseError
+from tagbridge.core.errors import BadResponse, RateLimited, ResponseError
 from tagbridge.core.http import (
     HttpRequest,
     HttpResponse,
@@ -30,7 +30,9 @@ from tagbridge.core.http import (
     parse_json,
     parse_retry_after,
 )
+from tagbridge.core.identifiers import normalize_mbid
 from tagbridge.core.model import ArtLinks
+from tagbridge.core.service import ServiceInfo
 from tagbridge.sources.musicbrainz_types import (
     read_artist_credit,
     read_error,
@@ -40,7 +42,7 @@ from tagbridge.sources.musicbrainz_types import (
 )
 
 __all__ = [
-    "MusicBrainz",
+    "INFO",
     "MbRelease",
     "normalize_mbid",
     "build_release_request",
@@ -51,13 +53,10 @@ __all__ = [
 ]
 
 
-class MusicBrainz:
-    """What the MusicBrainz source offers, declared for the resolver and the drivers."""
+INFO: Final = ServiceInfo(name="musicbrainz", title="MusicBrainz", rate="1/1")
 
-    NAME: Final = "musicbrainz"
-    RATE: Final = "1/1"
-    #: ws/2 ``inc`` values asked with a release: links, plus the text and track count to match by.
-    RELEASE_INC: Final = "url-rels+artist-credits+media"
+#: ws/2 ``inc`` values asked with a release: links, plus the text and track count to match by.
+RELEASE_INC: Final = "url-rels+artist-credits+media"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,25 +71,6 @@ class MbRelease:
     links: ArtLinks = field(default_factory=ArtLinks)
 
 
-_MBID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-
-def normalize_mbid(mbid: str, what: str = "release") -> str:
-    """``mbid`` trimmed and lower-cased, once checked to be a UUID.
-
-    Raises:
-        ConfigError: for anything that is not an MBID: a malformed ID from the user is a
-        usage error, not "no art".
-    """
-    value = mbid.strip().lower() if isinstance(mbid, str) else ""
-    if not _MBID.match(value):
-        raise ConfigError(
-            f"{mbid!r} is not a MusicBrainz {what} ID "
-            "(a UUID like 83a3f2c0-3ca7-4e6e-9de8-f740a1eb8990)"
-        )
-    return value
-
-
 def build_release_request(settings: Settings, mbid: str) -> HttpRequest:
     """``GET {musicbrainz}/ws/2/release/{mbid}?inc=url-rels+artist-credits+media&fmt=json``.
 
@@ -102,8 +82,8 @@ def build_release_request(settings: Settings, mbid: str) -> HttpRequest:
     """
     return HttpRequest(
         url=f"{settings.base_url('musicbrainz')}/ws/2/release/{normalize_mbid(mbid)}",
-        source=MusicBrainz.NAME,
-        params=(("inc", MusicBrainz.RELEASE_INC), ("fmt", "json")),
+        source=INFO.name,
+        params=(("inc", RELEASE_INC), ("fmt", "json")),
         headers=(("Accept", "application/json"),),
         validate=parse_release_response,
     )
@@ -174,14 +154,14 @@ def parse_release_response(request: HttpRequest, response: HttpResponse) -> MbRe
         return None
     if response.status == 400:
         error = _error_text(response.body)
-        raise ResponseError(MusicBrainz.NAME, request.full_url, 400,
+        raise ResponseError(INFO.name, request.full_url, 400,
                             f"MusicBrainz rejected the request: {error}" if error else "")
     if response.status == 503 and b"rate limit" in response.body.lower():
-        raise RateLimited(MusicBrainz.NAME, parse_retry_after(response.header("retry-after")) or 1.0)
+        raise RateLimited(INFO.name, parse_retry_after(response.header("retry-after")) or 1.0)
     check_status(request, response)
     release = read_release(parse_json(request, response))
     if release is None:
-        raise BadResponse(MusicBrainz.NAME, request.full_url, "JSON is not a release (no 'id')")
+        raise BadResponse(INFO.name, request.full_url, "JSON is not a release (no 'id')")
     return parse_release(release)
 
 

@@ -27,8 +27,9 @@ from urllib.parse import urlsplit
 
 from tagbridge.core.errors import ConfigError
 from tagbridge.core.http import Lookup
-from tagbridge.core.model import AlbumQuery, ArtCandidate, MatchKind
+from tagbridge.core.model import AlbumQuery, ArtCandidate, ArtFindings, MatchKind
 from tagbridge.core.records import AlbumRecord
+from tagbridge.core.service import ServiceInfo
 from tagbridge.sources.spotify_lookup import (
     album_by_id,
     album_record,
@@ -42,6 +43,7 @@ from tagbridge.sources.spotify_lookup import (
     upc_forms,
 )
 from tagbridge.sources.spotify_search import (
+    AlbumSearch,
     album_by_isrcs,
     album_search_query,
     score_album,
@@ -51,8 +53,10 @@ from tagbridge.sources.spotify_search import (
     track_search_query,
 )
 from tagbridge.sources.spotify_session import (
+    SEARCH_LIMIT,
     SOURCE,
     Dialect,
+    SpotifyLearned,
     SpotifySession,
     SpotifyToken,
     build_token_request,
@@ -61,12 +65,16 @@ from tagbridge.sources.spotify_session import (
 )
 
 __all__ = [
-    "Spotify",
+    "INFO",
     "SpotifyToken",
     "SpotifySession",
+    "SpotifyLearned",
     "Dialect",
     "parse_spotify_ref",
     "album_art",
+    "can_answer",
+    "NEEDS",
+    "AlbumSearch",
     "art_candidates",
     "larger_image_url",
     "album_by_id",
@@ -94,17 +102,17 @@ __all__ = [
 _log = logging.getLogger(__name__)
 
 
-class Spotify:
-    """What the Spotify source offers, declared for the resolver and the drivers."""
-
-    NAME: Final = SOURCE
-    #: The largest size Spotify states for album images; the 82c1 variant is unknown until probed.
-    TYPICAL_SIZE: Final = 640
-    RATE: Final = "10/1"
-    #: Development Mode (February 2026) answers 400 "Invalid limit" above this.
-    MAX_SEARCH_LIMIT: Final = 10
-    SUPPORTS_BARCODE: Final = True
-    SUPPORTS_TEXT_SEARCH: Final = True
+INFO: Final = ServiceInfo(
+    name=SOURCE,
+    title="Spotify",
+    # None published for the Web API; a polite default. A local clone is not limited unless the
+    # user sets a rate for it.
+    rate="10/1",
+    # Development Mode (February 2026) answers 400 "Invalid limit" above this.
+    search_limit=SEARCH_LIMIT,
+    # The largest size Spotify states for album images; the 82c1 variant is unknown until probed.
+    typical_size=640,
+)
 
 
 # --- ids, URLs and URIs ---------------------------------------------------------------------
@@ -178,7 +186,16 @@ def art_candidates(record: AlbumRecord, *, match: MatchKind, score: float, reaso
     return out
 
 
-def album_art(session: SpotifySession, query: AlbumQuery) -> Lookup[list[ArtCandidate]]:
+def can_answer(query: AlbumQuery) -> bool:
+    """True when Spotify has something to go on: a Spotify link, a barcode, or artist and album."""
+    return bool(query.links.spotify_album_ids or query.barcode or (query.artist and query.album))
+
+
+#: Said when :func:`can_answer` is False.
+NEEDS: Final = "an artist and album, a barcode or a Spotify link"
+
+
+def album_art(session: SpotifySession, query: AlbumQuery) -> Lookup[ArtFindings]:
     """Cover candidates for ``query``, strongest route first.
 
     Spotify album ids linked from MusicBrainz (``id`` match), else the barcode's albums
@@ -188,15 +205,18 @@ def album_art(session: SpotifySession, query: AlbumQuery) -> Lookup[list[ArtCand
     if ids:
         linked = yield from albums_by_ids(session, ids)
         if linked:
-            return [c for r in linked for c in art_candidates(r, match=MatchKind.ID, score=1.0,
-                                                                 reasons=("linked from a MusicBrainz url-rel",))]
+            return ArtFindings.of(c for r in linked for c in art_candidates(
+                r, match=MatchKind.ID, score=1.0, reasons=("linked from a MusicBrainz url-rel",)))
     if query.barcode:
         by_upc = yield from albums_by_upc(session, query.barcode)
         if by_upc:
-            return [c for r in by_upc for c in art_candidates(r, match=MatchKind.ID, score=r.score or 1.0,
-                                                                 reasons=r.reasons)]
+            return ArtFindings.of(c for r in by_upc for c in art_candidates(
+                r, match=MatchKind.ID, score=r.score or 1.0, reasons=r.reasons))
     if not query.album.strip():
-        return []
+        return ArtFindings()
     found = yield from search_albums(session, query)
-    return [c for r in found if r.match is not None
-            for c in art_candidates(r, match=r.match, score=r.score or 0.0, reasons=r.reasons)]
+    return ArtFindings.of(
+        (c for r in found.records if r.match is not None
+         for c in art_candidates(r, match=r.match, score=r.score or 0.0, reasons=r.reasons)),
+        found.passed_over,
+    )

@@ -22,7 +22,6 @@ Service facts this module relies on:
 from __future__ import annotations
 
 import logging
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -30,9 +29,10 @@ from typing import cast
 
 from tagbridge.core.errors import BadResponse, SourceError
 from tagbridge.core.http import Lookup
+from tagbridge.core.identifiers import normalize_barcode, normalize_isrc, same_barcode
 from tagbridge.core.model import MatchKind
 from tagbridge.core.records import AlbumRecord, ArtistRef, ImageRef, TrackRecord
-from tagbridge.sources.spotify_session import SOURCE, SpotifySession, read_json
+from tagbridge.sources.spotify_session import SEARCH_LIMIT, SOURCE, SpotifySession, read_json
 from tagbridge.sources.spotify_types import (
     AlbumJson,
     ArtistJson,
@@ -68,14 +68,13 @@ _log = logging.getLogger(__name__)
 _BATCH = 20  # Spotify's maximum ids per /albums?ids= call
 _PAGE = 50  # Spotify's maximum tracks per /albums/{id}/tracks page
 _MAX_TRACK_PAGES = 40  # 2000 tracks: far past any real album, a guard against paging loops
-_ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}\d{7}$")
 _OPEN = "https://open.spotify.com"
 _UNCONFIRMED_UPC_SCORE = 0.95
 
 
 def search_limit(session: SpotifySession) -> str:
-    """The ``limit`` for a search: the setting clamped to 1..10 (Development Mode answers 400 above 10)."""
-    return str(max(1, min(10, session.settings.spotify_search_limit)))
+    """The ``limit`` for a search: the setting clamped to 1..SEARCH_LIMIT (Development Mode answers 400 above 10)."""
+    return str(max(1, min(SEARCH_LIMIT, session.settings.spotify_search_limit)))
 
 
 # --- records --------------------------------------------------------------------------------
@@ -280,12 +279,6 @@ def _on_seed(session: SpotifySession) -> bool:
     return session.dialect == "seed"
 
 
-def normalize_isrc(isrc: str) -> str | None:
-    """``isrc`` upper-cased without dashes or spaces when it has the 12-character ISRC form; else None."""
-    text = re.sub(r"[\s-]", "", isrc).upper()
-    return text if _ISRC.match(text) else None
-
-
 def tracks_by_isrc(session: SpotifySession, isrc: str) -> Lookup[list[TrackRecord]]:
     """The tracks whose ISRC is ``isrc`` (``isrc:`` search), each checked against it.
 
@@ -325,16 +318,12 @@ def upc_forms(barcode: str) -> tuple[str, ...]:
     """The forms to try in a ``upc:`` search: zero-padded to 14 digits first, then as given.
 
     Spotify finds albums by UPC only in the 14-digit form (see the module docstring). Anything
-    but 8, 12, 13 or 14 digits (spaces and dashes dropped) gives no forms.
+    that is not a barcode (``core.identifiers.normalize_barcode``) gives no forms.
     """
-    digits = re.sub(r"[\s-]", "", barcode)
-    if not digits.isdigit() or not digits.isascii() or len(digits) not in (8, 12, 13, 14):
+    digits = normalize_barcode(barcode)
+    if digits is None:
         return ()
     return tuple(dict.fromkeys((digits.zfill(14), digits)))
-
-
-def _same_upc(a: str, b: str) -> bool:
-    return a.lstrip("0") == b.lstrip("0")
 
 
 def albums_by_upc(session: SpotifySession, barcode: str) -> Lookup[list[AlbumRecord]]:
@@ -371,7 +360,7 @@ def albums_by_upc(session: SpotifySession, barcode: str) -> Lookup[list[AlbumRec
             # Spotify's search matched the UPC, but we cannot confirm it: a notch under certain.
             found.append(replace(record, match=MatchKind.ID, score=_UNCONFIRMED_UPC_SCORE,
                                  reasons=(f"UPC {barcode} search", "the album does not show its UPC to check")))
-        elif _same_upc(record.upc, barcode):
+        elif same_barcode(record.upc, barcode):
             found.append(replace(record, match=MatchKind.ID, score=1.0,
                                  reasons=(f"UPC {barcode} search, the album's UPC {record.upc} agrees",)))
         else:

@@ -22,12 +22,12 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from tagbridge.core.errors import BadResponse
 from tagbridge.core.http import Lookup
 from tagbridge.core.match import AlbumMatch, match_album
-from tagbridge.core.model import AlbumQuery, MatchKind
+from tagbridge.core.model import AlbumQuery, MatchKind, PassedOver
 from tagbridge.core.records import AlbumRecord, ArtistRef, TrackRecord
 from tagbridge.core.track_match import match_track
 from tagbridge.sources.spotify_lookup import (
@@ -55,6 +55,8 @@ __all__ = [
     "search_albums",
     "search_tracks",
     "album_by_isrcs",
+    "AlbumSearch",
+    "passed_over",
 ]
 
 _log = logging.getLogger(__name__)
@@ -119,15 +121,45 @@ def _best_first(records: Iterable[AlbumRecord]) -> list[AlbumRecord]:
     return sorted(records, key=lambda r: (-(r.match.strength if r.match else 0), -(r.score or 0.0)))
 
 
-def _good(session: SpotifySession, record: AlbumRecord, verdict: AlbumMatch) -> bool:
+@dataclass(frozen=True, slots=True)
+class AlbumSearch:
+    """An album search's answer: the records that matched, best first, and what was passed over, with why."""
+
+    records: list[AlbumRecord] = field(default_factory=list)
+    passed_over: list[PassedOver] = field(default_factory=list)
+
+
+def passed_over(record: AlbumRecord, *reasons: str, score: float | None = None) -> PassedOver:
+    """A Spotify album passed over, for ``--explain``."""
+    return PassedOver(source=SOURCE, id=record.id, artist=", ".join(a.name for a in record.artists),
+                      title=record.title, reasons=reasons, url=record.url, score=score)
+
+
+def _good(session: SpotifySession, record: AlbumRecord, verdict: AlbumMatch, out: AlbumSearch) -> bool:
     if verdict.kind is None or verdict.score < session.settings.min_score:
-        _log.debug("spotify: passed over %r by %r (score %.2f): %s", record.title,
-                   ", ".join(a.name for a in record.artists), verdict.score, "; ".join(verdict.reasons))
+        why = verdict.reasons if verdict.kind is None else (
+            *verdict.reasons, f"score {verdict.score:.2f} is under the minimum {session.settings.min_score:.2f}")
+        out.passed_over.append(passed_over(record, *why, score=verdict.score))
         return False
     return True
 
 
-def search_albums(session: SpotifySession, query: AlbumQuery, *, fetch: int = 3, pages: int = 2) -> Lookup[list[AlbumRecord]]:
+def _fetched(session: SpotifySession, chosen: Sequence[tuple[AlbumRecord, AlbumMatch]],
+             out: AlbumSearch) -> Lookup[list[tuple[AlbumRecord, AlbumMatch]]]:
+    """The chosen search hits fetched whole; a hit whose album lookup answers "no such album" is passed over."""
+    full = {r.id: r for r in (yield from albums_by_ids(session, [r.id for r, _v in chosen]))}
+    kept = []
+    for record, verdict in chosen:
+        got = full.get(record.id)
+        if got is None:
+            out.passed_over.append(passed_over(record, "the search found it, but its album lookup answered "
+                                                       "\"no such album\" (HTTP 404)", score=verdict.score))
+        else:
+            kept.append((got, verdict))
+    return kept
+
+
+def search_albums(session: SpotifySession, query: AlbumQuery, *, fetch: int = 3, pages: int = 2) -> Lookup[AlbumSearch]:
     """Albums matching the query's text, fetched whole and scored, best first.
 
     Every search hit is scored with ``match_album``; only the best ``fetch`` at or above
@@ -135,12 +167,14 @@ def search_albums(session: SpotifySession, query: AlbumQuery, *, fetch: int = 3,
     while no hit reached the minimum.
 
     Returns:
-        Records carrying ``match``, ``score`` and ``reasons``; empty when nothing matched.
+        Records carrying ``match``, ``score`` and ``reasons`` (empty when nothing matched), and
+        every hit passed over with why.
     """
+    out = AlbumSearch()
     if not query.album.strip():
-        return []
+        return out
     if session.dialect == "seed":
-        return (yield from _seed_search_albums(session, query, fetch))
+        return (yield from _seed_search_albums(session, query, fetch, out))
     where: str = "/search"
     params: Params = (("q", album_search_query(query)), ("type", "album"), ("limit", search_limit(session)))
     scored: dict[str, tuple[AlbumRecord, AlbumMatch]] = {}
@@ -149,30 +183,34 @@ def search_albums(session: SpotifySession, query: AlbumQuery, *, fetch: int = 3,
         body = read_json(response)
         if search_unsupported(body, "album"):
             session.mark_seed("type=album search is not implemented")
-            return (yield from _seed_search_albums(session, query, fetch))
+            return (yield from _seed_search_albums(session, query, fetch, out))
         page = read_album_search(body)
         if page is None:
             raise BadResponse(SOURCE, response.url, "search answer has no 'albums' paging object")
         for album in page["items"]:
             record = album_record(album)
             verdict = score_album(query, record)
-            if _good(session, record, verdict):
+            if _good(session, record, verdict, out):
                 scored.setdefault(record.id, (record, verdict))
         if scored or page["next"] is None:
             break
         where, params = page["next"], ()
-    best = _best_first(_with_verdict(r, v) for r, v in scored.values())[: max(0, fetch)]
-    verdicts = {r.id: scored[r.id][1] for r in best}
-    full = yield from albums_by_ids(session, [r.id for r in best])
-    return _best_first(_with_verdict(r, verdicts[r.id]) for r in full if r.id in verdicts)
+    ranked = sorted(scored.values(), key=lambda rv: (-(rv[1].kind.strength if rv[1].kind else 0), -rv[1].score))
+    for record, verdict in ranked[max(0, fetch):]:
+        out.passed_over.append(passed_over(record, *verdict.reasons, f"not fetched: {fetch} better hits were",
+                                           score=verdict.score))
+    kept = yield from _fetched(session, ranked[: max(0, fetch)], out)
+    out.records.extend(_best_first(_with_verdict(r, v) for r, v in kept))
+    return out
 
 
-def _seed_search_albums(session: SpotifySession, query: AlbumQuery, fetch: int) -> Lookup[list[AlbumRecord]]:
+def _seed_search_albums(session: SpotifySession, query: AlbumQuery, fetch: int,
+                        out: AlbumSearch) -> Lookup[AlbumSearch]:
     """The seed clone's album search: a track search by album and artist words, grouped by album."""
     album_words, artist_words = seed_words(query.album), seed_words(query.artist)
     if not album_words:
         _log.debug("spotify: %r has no plain words for the seed clone's album: filter", query.album)
-        return []
+        return out
     q = f"album:{album_words}" + (f" artist:{artist_words}" if artist_words else "")
     response = yield from session.send("/search", (("q", q), ("type", "track"), ("limit", search_limit(session))),
                                        shape=read_track_search)
@@ -194,18 +232,21 @@ def _seed_search_albums(session: SpotifySession, query: AlbumQuery, fetch: int) 
     for album_id, album in albums.items():
         record = replace(album_record(album), artists=(leads[album_id].most_common(1)[0][0],))
         verdict = score_album(query, record)
-        if _good(session, record, verdict):
+        if _good(session, record, verdict, out):
             chosen.append((record, verdict))
     chosen.sort(key=lambda rv: -rv[1].score)
     found = []
     for record, _verdict in chosen[: max(0, fetch)]:
         full = yield from album_by_id(session, record.id)
         if full is None:
+            out.passed_over.append(passed_over(record, "the search found it, but its album lookup answered "
+                                                       "\"no such album\""))
             continue
         verdict = score_album(query, full)
-        if _good(session, full, verdict):
+        if _good(session, full, verdict, out):
             found.append(_with_verdict(full, verdict))
-    return _best_first(found)
+    out.records.extend(_best_first(found))
+    return out
 
 
 def _track_credit(artists: Sequence[ArtistRef]) -> str:
@@ -267,7 +308,7 @@ def album_by_isrcs(session: SpotifySession, title: str, artist: str, isrcs: Iter
     if not wanted:
         return None
     best: tuple[int, AlbumRecord] | None = None
-    for record in (yield from search_albums(session, AlbumQuery(artist=artist, album=title))):
+    for record in (yield from search_albums(session, AlbumQuery(artist=artist, album=title))).records:
         present = len(wanted & {t.isrc.upper() for t in record.tracks if t.isrc})
         if present * 2 >= len(wanted) and (best is None or present > best[0]):
             best = (present, record)

@@ -39,11 +39,13 @@ from tagbridge.sources.spotify_types import is_error_envelope, read_error, read_
 
 __all__ = [
     "SOURCE",
+    "SEARCH_LIMIT",
     "Dialect",
     "Params",
     "Shape",
     "SpotifyToken",
     "SpotifySession",
+    "SpotifyLearned",
     "build_token_request",
     "parse_token",
     "read_json",
@@ -52,6 +54,8 @@ __all__ = [
 _log = logging.getLogger(__name__)
 
 SOURCE: Final = "spotify"
+#: Development Mode (February 2026) answers 400 "Invalid limit" to a search limit above this.
+SEARCH_LIMIT: Final = 10
 
 #: "spec": Spotify's own shapes and routes. "seed": the seed clone's quirks (DESIGN.md).
 Dialect = Literal["spec", "seed"]
@@ -167,14 +171,26 @@ def _not_a_route(response: HttpResponse) -> bool:
     return response.status == 404 and not is_error_envelope(_loads(response.body))
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SpotifyLearned:
+    """What one session learned about the service, for the next session to start from."""
+
+    dialect: Dialect | None = None
+    prefix: str | None = None
+    batch_ok: bool | None = None
+
+
 class SpotifySession:
     """Per-run state: the token, the clone's routes and dialect, and whether batch lookups work.
 
-    Not thread-safe: give each concurrent lookup its own session (they may share a token).
+    Not thread-safe: give each concurrent lookup its own session; sessions share a token and
+    what they learned through ``token=`` and ``learned=``.
     """
 
-    def __init__(self, settings: Settings, *, clock: Callable[[], float], token: SpotifyToken | None = None) -> None:
-        """Start a run; ``clock`` gives epoch seconds, ``token`` a cached token to try first.
+    def __init__(self, settings: Settings, *, clock: Callable[[], float], token: SpotifyToken | None = None,
+                 learned: SpotifyLearned | None = None) -> None:
+        """Start a run; ``clock`` gives epoch seconds, ``token`` a cached token to try first, ``learned``
+        what an earlier session found out about routes, dialect and batch lookups.
 
         Raises:
             ConfigError: for an unknown backend or dialect.
@@ -202,6 +218,17 @@ class SpotifySession:
             self._dialect, self._prefix = "spec", ""
         else:
             self._dialect, self._prefix = ("spec" if stated == "spec" else None), None
+        if learned is not None:
+            self.batch_ok = learned.batch_ok
+            if self._prefix is None and learned.prefix is not None:
+                self._prefix = learned.prefix
+                self._dialect = self._dialect or learned.dialect
+            elif stated == "auto" and learned.dialect == "seed" and settings.spotify_backend == "clone":
+                self._dialect = "seed"
+
+    def learned(self) -> SpotifyLearned:
+        """What this session found out, for the next session to start from."""
+        return SpotifyLearned(dialect=self._dialect, prefix=self._prefix, batch_ok=self.batch_ok)
 
     def __repr__(self) -> str:
         token = "none" if self.token is None else f"expires at {self.token.expires_at:.0f}"

@@ -61,7 +61,7 @@ def test_a_malformed_mbid_is_a_usage_error_before_any_request(mbid: str) -> None
         build_release_request(Settings(), mbid)
     driver = ReplayDriver([])
     with pytest.raises(ConfigError):
-        driver.run(release_art(Settings(), AlbumQuery(mbid=MBID, release_group=mbid or "x")))
+        driver.run(release_art(Settings(), AlbumQuery(mbid=MBID, release_group=mbid or "x"))).candidates
     assert driver.requests == [], "a bad second ID should be caught before the first request"
 
 
@@ -115,7 +115,7 @@ def test_pick_front_prefers_the_chosen_front_over_other_front_typed_images(recor
 def test_release_art_is_an_id_match_on_the_release(recorded: Finder) -> None:
     driver = ReplayDriver([(f"/release/{MBID}", Canned(recorded(WITH_1200)))])
     query = AlbumQuery(artist="A", album="B", mbid=MBID)
-    [cand] = driver.run(release_art(Settings(size=ArtSize(1200)), query))
+    [cand] = driver.run(release_art(Settings(size=ArtSize(1200)), query)).candidates
     assert (cand.source, cand.id, cand.match, cand.score) == ("caa", MBID, MatchKind.ID, 1.0)
     assert cand.url == f"https://coverartarchive.org/release/{MBID}/28819846237-1200.jpg"
     assert cand.size_hint == 1200 and (cand.artist, cand.title) == ("A", "B")
@@ -126,7 +126,7 @@ def test_release_art_is_an_id_match_on_the_release(recorded: Finder) -> None:
 def test_release_404_falls_back_to_the_release_group(recorded: Finder) -> None:
     driver = ReplayDriver([(f"/release/{MISSING}", Canned(recorded(NOT_FOUND), status=404)),
                            (f"/release-group/{RGID}", Canned(recorded(RELEASE_GROUP)))])
-    [cand] = driver.run(release_art(Settings(), AlbumQuery(mbid=MISSING, release_group=RGID)))
+    [cand] = driver.run(release_art(Settings(), AlbumQuery(mbid=MISSING, release_group=RGID))).candidates
     assert cand.id == "6ef6e6cd-ad36-4c2f-816d-121bfb2f6774", "the id is the release the group's body names"
     assert cand.url == "https://coverartarchive.org/release/6ef6e6cd-ad36-4c2f-816d-121bfb2f6774/12699438648.jpg"
     assert cand.size_hint is None, "a full image's size is unknown until probed"
@@ -137,8 +137,8 @@ def test_release_404_falls_back_to_the_release_group(recorded: Finder) -> None:
 def test_404_everywhere_is_no_art(recorded: Finder) -> None:
     driver = ReplayDriver([("/release/" + MISSING, Canned(recorded(NOT_FOUND), status=404)),
                            ("/release-group/" + RGID, Canned(recorded(NOT_FOUND), status=404))])
-    assert driver.run(release_art(Settings(), AlbumQuery(mbid=MISSING, release_group=RGID))) == []
-    assert driver.run(release_art(Settings(), AlbumQuery())) == []
+    assert driver.run(release_art(Settings(), AlbumQuery(mbid=MISSING, release_group=RGID))).candidates == ()
+    assert driver.run(release_art(Settings(), AlbumQuery())).candidates == ()
 
 
 def test_a_release_without_front_art_falls_back(recorded: Finder, tmp_path: Path) -> None:
@@ -149,7 +149,7 @@ def test_a_release_without_front_art_falls_back(recorded: Finder, tmp_path: Path
     no_front.write_text(json.dumps(body), encoding="utf-8")
     driver = ReplayDriver([(f"/release/{MBID}", Canned(no_front)),
                            (f"/release-group/{RGID}", Canned(recorded(RELEASE_GROUP)))])
-    [cand] = driver.run(release_art(Settings(), AlbumQuery(mbid=MBID, release_group=RGID)))
+    [cand] = driver.run(release_art(Settings(), AlbumQuery(mbid=MBID, release_group=RGID))).candidates
     assert cand.id.startswith("6ef6e6cd")
 
 
@@ -165,21 +165,21 @@ def _unapproved(recorded: Finder, tmp_path: Path) -> Path:
 def test_an_unapproved_release_front_gives_way_to_an_approved_group_front(recorded: Finder, tmp_path: Path) -> None:
     driver = ReplayDriver([(f"/release/{MBID}", Canned(_unapproved(recorded, tmp_path))),
                            (f"/release-group/{RGID}", Canned(recorded(RELEASE_GROUP)))])
-    [cand] = driver.run(release_art(Settings(), AlbumQuery(mbid=MBID, release_group=RGID)))
+    [cand] = driver.run(release_art(Settings(), AlbumQuery(mbid=MBID, release_group=RGID))).candidates
     assert cand.id.startswith("6ef6e6cd")
 
 
 def test_an_unapproved_release_front_is_kept_when_the_group_has_nothing(recorded: Finder, tmp_path: Path) -> None:
     driver = ReplayDriver([(f"/release/{MBID}", Canned(_unapproved(recorded, tmp_path))),
                            (f"/release-group/{RGID}", Canned(recorded(NOT_FOUND), status=404))])
-    [cand] = driver.run(release_art(Settings(), AlbumQuery(mbid=MBID, release_group=RGID)))
+    [cand] = driver.run(release_art(Settings(), AlbumQuery(mbid=MBID, release_group=RGID))).candidates
     assert cand.id == MBID and "image not yet approved by a MusicBrainz editor" in cand.reasons
 
 
 def test_400_invalid_mbid_html_is_a_response_error(recorded: Finder) -> None:
     driver = ReplayDriver([("/release/" + MBID, Canned(recorded(INVALID), status=400))])
     with pytest.raises(ResponseError, match="invalid") as info:
-        driver.run(release_art(Settings(), AlbumQuery(mbid=MBID)))
+        driver.run(release_art(Settings(), AlbumQuery(mbid=MBID))).candidates
     assert info.value.status == 400
 
 
@@ -187,7 +187,7 @@ def test_a_redirect_the_driver_did_not_follow_is_a_response_error(recorded: Find
     body = recorded("caa/caa_release_307_redirect_body_graphbrainz.txt")
     driver = ReplayDriver([("/release/" + MBID, Canned(body, status=307))])
     with pytest.raises(ResponseError):
-        driver.run(release_art(Settings(), AlbumQuery(mbid=MBID)))
+        driver.run(release_art(Settings(), AlbumQuery(mbid=MBID))).candidates
 
 
 @pytest.mark.parametrize(
@@ -198,13 +198,13 @@ def test_a_redirect_the_driver_did_not_follow_is_a_response_error(recorded: Find
 def test_a_200_that_is_not_an_index_is_a_bad_response(body: bytes, message: str) -> None:
     driver = ReplayDriver([("/release/" + MBID, Canned(body))])
     with pytest.raises(BadResponse, match=message):
-        driver.run(release_art(Settings(), AlbumQuery(mbid=MBID)))
+        driver.run(release_art(Settings(), AlbumQuery(mbid=MBID))).candidates
 
 
 def test_server_errors_and_throttling_are_reported() -> None:
     query = AlbumQuery(mbid=MBID)
     with pytest.raises(Unavailable):
-        ReplayDriver([("/release/" + MBID, Canned(b"", status=503))]).run(release_art(Settings(), query))
+        ReplayDriver([("/release/" + MBID, Canned(b"", status=503))]).run(release_art(Settings(), query)).candidates
     with pytest.raises(RateLimited) as info:
         ReplayDriver([("/release/" + MBID, Canned(b"", status=429, headers={"Retry-After": "3"}))]).run(
             release_art(Settings(), query))
@@ -217,7 +217,7 @@ def test_image_urls_of_other_hosts_stay_as_served(recorded: Finder, tmp_path: Pa
     local.write_text(text, encoding="utf-8")
     driver = ReplayDriver([("/release/" + MBID, Canned(local))])
     settings = Settings(caa_url="http://127.0.0.1:8000", size=ArtSize(500))
-    [cand] = driver.run(release_art(settings, AlbumQuery(mbid=MBID)))
+    [cand] = driver.run(release_art(settings, AlbumQuery(mbid=MBID))).candidates
     assert cand.url == f"http://127.0.0.1:8000/release/{MBID}/28819846237-500.jpg"
 
 
@@ -225,5 +225,5 @@ def test_https_bodies_and_png_originals_read_as_served(recorded: Finder) -> None
     mbid = "02cd52d7-2d0c-41a4-bf9c-59894bebab8c"
     body = recorded("caa/caa_release_02cd52d7_complex_types_png_mbuserscripts.json")
     driver = ReplayDriver([("/release/" + mbid, Canned(body))])
-    [cand] = driver.run(release_art(Settings(size=ArtSize(None)), AlbumQuery(mbid=mbid)))
+    [cand] = driver.run(release_art(Settings(size=ArtSize(None)), AlbumQuery(mbid=mbid))).candidates
     assert cand.url == f"https://coverartarchive.org/release/{mbid}/37108042405.png"

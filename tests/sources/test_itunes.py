@@ -17,7 +17,7 @@ from tagbridge.core.http import HttpResponse
 from tagbridge.core.model import AlbumQuery, MatchKind
 from tagbridge.drivers.replay import Canned, ReplayDriver
 from tagbridge.sources.itunes import (
-    Itunes,
+    INFO,
     barcode_forms,
     build_lookup_request,
     build_search_request,
@@ -159,7 +159,7 @@ def test_empty_403_is_a_rate_limit_not_no_result() -> None:
 
 def test_search_ranks_plain_ram_first_and_rejects_other_recordings(recorded: Finder) -> None:
     driver = ReplayDriver([("/search", Canned(recorded(RAM_SEARCH)))])
-    candidates = driver.run(search_art(Settings(), RAM))
+    candidates = driver.run(search_art(Settings(), RAM)).candidates
     ids = [c.id for c in candidates]
     assert ids[0] == "617154241" and candidates[0].match is MatchKind.EXACT and candidates[0].score == 1.0
     assert ids[1] == "1673536063" and candidates[1].match is MatchKind.FUZZY, "the anniversary edition ranks below"
@@ -172,70 +172,80 @@ def test_search_ranks_plain_ram_first_and_rejects_other_recordings(recorded: Fin
     assert "iTunes US storefront, collection 617154241" in first.reasons
 
 
+def test_search_passes_over_other_recordings_saying_why(recorded: Finder) -> None:
+    driver = ReplayDriver([("/search", Canned(recorded(RAM_SEARCH)))])
+    passed = {p.id: p for p in driver.run(search_art(Settings(), RAM)).passed_over}
+    for other in ("1708115055", "832492264", "1086277239"):  # drumless, lullaby, string quartet
+        assert other in passed, f"{other} is passed over, and --explain can say so"
+        assert passed[other].source == "itunes" and len(passed[other].reasons) >= 2, passed[other]
+    assert any("lullaby" in r.lower() or "content" in r.lower() or "artist" in r.lower()
+               for r in passed["832492264"].reasons), passed["832492264"].reasons
+
+
 def test_search_for_the_original_upload(recorded: Finder) -> None:
     driver = ReplayDriver([("/search", Canned(recorded(RAM_SEARCH)))])
-    first = driver.run(search_art(Settings(size=ArtSize(None)), RAM))[0]
+    first = driver.run(search_art(Settings(size=ArtSize(None)), RAM)).candidates[0]
     assert first.url == ("https://a1.mzstatic.com/us/r1000/0/Music115/v4/e8/43/5f/"
                          "e8435ffa-b6b9-b171-40ab-4ff3959ab661/886443919266.jpg")
-    assert first.size_hint == Itunes.TYPICAL_SIZE
+    assert first.size_hint == INFO.typical_size
 
 
 def test_search_falls_back_to_the_next_storefront(recorded: Finder) -> None:
     driver = ReplayDriver([("/search?country=GB", Canned(recorded(NO_RESULTS))),
                            ("/search?country=US", Canned(recorded(RAM_SEARCH)))])
-    candidates = driver.run(search_art(Settings(countries=("GB", "US")), RAM))
+    candidates = driver.run(search_art(Settings(countries=("GB", "US")), RAM)).candidates
     assert [r.params[-1] for r in driver.requests] == [("country", "GB"), ("country", "US")]
     assert candidates[0].id == "617154241" and "iTunes US storefront, collection 617154241" in candidates[0].reasons
 
 
 def test_search_stops_at_the_first_storefront_with_a_match(recorded: Finder) -> None:
     driver = ReplayDriver([("/search", Canned(recorded(RAM_SEARCH)))])
-    driver.run(search_art(US_GB, RAM))
+    driver.run(search_art(US_GB, RAM)).candidates
     assert len(driver.requests) == 1, "GB should not be asked once US matched"
 
 
 def test_no_results_anywhere_is_an_empty_list(recorded: Finder) -> None:
     driver = ReplayDriver([("/search", Canned(recorded(NO_RESULTS)))])
-    assert driver.run(search_art(Settings(countries=("US", "GB", "JP")), RAM)) == []
+    assert driver.run(search_art(Settings(countries=("US", "GB", "JP")), RAM)).candidates == ()
     assert len(driver.requests) == 3
 
 
 def test_a_query_without_album_text_asks_nothing() -> None:
     driver = ReplayDriver([])
-    assert driver.run(search_art(Settings(), AlbumQuery(artist="Daft Punk"))) == []
+    assert driver.run(search_art(Settings(), AlbumQuery(artist="Daft Punk"))).candidates == ()
     assert driver.requests == []
 
 
 def test_an_unreachable_storefront_is_skipped(recorded: Finder) -> None:
     driver = ReplayDriver([("/search?country=US", Canned(status=0)),
                            ("/search?country=GB", Canned(recorded(RAM_SEARCH)))])
-    assert driver.run(search_art(US_GB, RAM))[0].id == "617154241"
+    assert driver.run(search_art(US_GB, RAM)).candidates[0].id == "617154241"
 
 
 def test_a_5xx_storefront_is_skipped(recorded: Finder) -> None:
     driver = ReplayDriver([("/search?country=US", Canned(b"", status=503)),
                            ("/search?country=GB", Canned(recorded(RAM_SEARCH)))])
-    assert driver.run(search_art(US_GB, RAM))[0].id == "617154241"
+    assert driver.run(search_art(US_GB, RAM)).candidates[0].id == "617154241"
 
 
 def test_all_storefronts_unreachable_raises_unavailable() -> None:
     driver = ReplayDriver([("/search", Canned(status=0))])
     with pytest.raises(Unavailable, match="every storefront failed"):
-        driver.run(search_art(US_GB, RAM))
+        driver.run(search_art(US_GB, RAM)).candidates
     assert len(driver.requests) == 2
 
 
 def test_one_unreachable_and_one_empty_storefront_is_no_result(recorded: Finder) -> None:
     driver = ReplayDriver([("/search?country=US", Canned(status=0)),
                            ("/search?country=GB", Canned(recorded(NO_RESULTS)))])
-    assert driver.run(search_art(US_GB, RAM)) == []
+    assert driver.run(search_art(US_GB, RAM)).candidates == ()
 
 
 def test_throttling_stops_at_once_without_burning_other_storefronts(recorded: Finder) -> None:
     driver = ReplayDriver([("/search?country=US", Canned(b"", status=403)),
                            ("/search?country=GB", Canned(recorded(RAM_SEARCH)))])
     with pytest.raises(RateLimited):
-        driver.run(search_art(US_GB, RAM))
+        driver.run(search_art(US_GB, RAM)).candidates
     assert len(driver.requests) == 1
 
 
@@ -253,7 +263,7 @@ def test_barcode_forms(barcode: str, forms: tuple[str, ...]) -> None:
 
 def test_upc_lookup_with_agreeing_title_is_an_id_match(recorded: Finder) -> None:
     driver = ReplayDriver([("/lookup?upc=886443927087", Canned(recorded(RAM_UPC)))])
-    candidates = driver.run(upc_art(Settings(), replace(RAM, barcode="886443927087")))
+    candidates = driver.run(upc_art(Settings(), replace(RAM, barcode="886443927087"))).candidates
     assert len(candidates) == 1
     cand = candidates[0]
     assert (cand.id, cand.match, cand.score) == ("617154241", MatchKind.ID, 0.99)
@@ -263,7 +273,7 @@ def test_upc_lookup_with_agreeing_title_is_an_id_match(recorded: Finder) -> None
 
 def test_upc_lookup_whose_artwork_is_named_after_the_barcode_scores_full(recorded: Finder) -> None:
     driver = ReplayDriver([("/lookup", Canned(recorded(RAM_UPC)))])
-    candidates = driver.run(upc_art(Settings(), AlbumQuery(barcode="0886443919266")))
+    candidates = driver.run(upc_art(Settings(), AlbumQuery(barcode="0886443919266"))).candidates
     assert [(c.match, c.score) for c in candidates] == [(MatchKind.ID, 1.0)]
     assert "artwork file name is the barcode" in candidates[0].reasons
 
@@ -271,7 +281,7 @@ def test_upc_lookup_whose_artwork_is_named_after_the_barcode_scores_full(recorde
 def test_upc_lookup_tries_the_ean_form_next(recorded: Finder) -> None:
     driver = ReplayDriver([("/lookup?upc=886443927087", Canned(recorded(EMPTY_LOOKUP))),
                            ("/lookup?upc=0886443927087", Canned(recorded(RAM_UPC)))])
-    candidates = driver.run(upc_art(Settings(), replace(RAM, barcode="886443927087")))
+    candidates = driver.run(upc_art(Settings(), replace(RAM, barcode="886443927087"))).candidates
     assert [dict(r.params)["upc"] for r in driver.requests] == ["886443927087", "0886443927087"]
     assert [c.id for c in candidates] == ["617154241"]
 
@@ -279,39 +289,43 @@ def test_upc_lookup_tries_the_ean_form_next(recorded: Finder) -> None:
 def test_upc_lookup_of_a_different_album_is_dropped(recorded: Finder) -> None:
     driver = ReplayDriver([("/lookup", Canned(recorded(RAM_UPC)))])
     query = AlbumQuery(artist="Daft Punk", album="Discovery", barcode="886443927087")
-    assert driver.run(upc_art(Settings(), query)) == []
+    found = driver.run(upc_art(Settings(), query))
+    assert found.candidates == ()
+    passed = found.passed_over[0]
+    assert {p.id for p in found.passed_over} == {"617154241"} and "a different album by its text" in " ".join(passed.reasons), \
+        "a barcode row that names another album is passed over, saying so"
 
 
 def test_upc_lookup_without_title_keeps_the_row_at_lower_score(recorded: Finder) -> None:
     driver = ReplayDriver([("/lookup", Canned(recorded(RAM_UPC)))])
-    candidates = driver.run(upc_art(Settings(), AlbumQuery(barcode="886443927087")))
+    candidates = driver.run(upc_art(Settings(), AlbumQuery(barcode="886443927087"))).candidates
     assert [(c.id, c.score) for c in candidates] == [("617154241", 0.95)]
 
 
 def test_upc_lookup_with_several_collections_keeps_the_closest_title(project_fixture: Finder) -> None:
     driver = ReplayDriver([("/lookup", Canned(project_fixture(SEVERAL)))])
-    candidates = driver.run(upc_art(Settings(), replace(RAM, barcode="886443927087")))
+    candidates = driver.run(upc_art(Settings(), replace(RAM, barcode="886443927087"))).candidates
     assert [c.id for c in candidates] == ["617154241"], \
         "the plain album is exact; the anniversary edition is looser and the lullaby album another work"
 
 
 def test_upc_lookup_with_several_collections_prefers_the_artwork_named_after_it(project_fixture: Finder) -> None:
     driver = ReplayDriver([("/lookup", Canned(project_fixture(SEVERAL)))])
-    candidates = driver.run(upc_art(Settings(), replace(RAM, barcode="196589921154")))
+    candidates = driver.run(upc_art(Settings(), replace(RAM, barcode="196589921154"))).candidates
     assert [(c.id, c.score) for c in candidates] == [("1673536063", 1.0)], \
         "only the anniversary edition's artwork file is named after this barcode"
 
 
 def test_not_a_barcode_asks_nothing() -> None:
     driver = ReplayDriver([])
-    assert driver.run(upc_art(Settings(), replace(RAM, barcode="n/a"))) == []
-    assert driver.run(upc_art(Settings(), RAM)) == []
+    assert driver.run(upc_art(Settings(), replace(RAM, barcode="n/a"))).candidates == ()
+    assert driver.run(upc_art(Settings(), RAM)).candidates == ()
     assert driver.requests == []
 
 
 def test_upc_lookup_everywhere_empty_asks_each_form_in_each_storefront(recorded: Finder) -> None:
     driver = ReplayDriver([("/lookup", Canned(recorded(EMPTY_LOOKUP)))])
-    assert driver.run(upc_art(US_GB, replace(RAM, barcode="886443927087"))) == []
+    assert driver.run(upc_art(US_GB, replace(RAM, barcode="886443927087"))).candidates == ()
     assert [(dict(r.params)["country"], dict(r.params)["upc"]) for r in driver.requests] == [
         ("US", "886443927087"), ("US", "0886443927087"), ("GB", "886443927087"), ("GB", "0886443927087")]
 
@@ -323,7 +337,7 @@ REIGN = "itunes/mariodarco_lookup_id1038991417_album_gb.json"
 
 def test_linked_id_is_looked_up_in_its_storefront(recorded: Finder) -> None:
     driver = ReplayDriver([("/lookup?id=1038991417&country=GB", Canned(recorded(REIGN)))])
-    candidates = driver.run(id_art(Settings(), "1038991417", "gb"))
+    candidates = driver.run(id_art(Settings(), "1038991417", "gb")).candidates
     assert [(c.id, c.match, c.score) for c in candidates] == [("1038991417", MatchKind.ID, 1.0)]
     assert candidates[0].reasons[0] == "linked from MusicBrainz url-rel"
     assert candidates[0].title == "Reign In Blood"
@@ -332,17 +346,17 @@ def test_linked_id_is_looked_up_in_its_storefront(recorded: Finder) -> None:
 def test_linked_id_falls_back_to_the_configured_storefronts(recorded: Finder) -> None:
     driver = ReplayDriver([("/lookup?country=NZ", Canned(recorded(EMPTY_LOOKUP))),
                            ("/lookup?country=GB", Canned(recorded(REIGN)))])
-    candidates = driver.run(id_art(Settings(countries=("GB", "NZ")), "1038991417", "NZ"))
+    candidates = driver.run(id_art(Settings(countries=("GB", "NZ")), "1038991417", "NZ")).candidates
     assert [dict(r.params)["country"] for r in driver.requests] == ["NZ", "GB"]
     assert [c.id for c in candidates] == ["1038991417"]
 
 
 def test_an_artist_id_misfiled_as_an_album_link_gives_nothing(recorded: Finder) -> None:
     driver = ReplayDriver([("/lookup", Canned(recorded("itunes/mariodarco_lookup_id62819_album_hendrix_gb.json")))])
-    assert driver.run(id_art(Settings(), "62819", "GB")) == []
+    assert driver.run(id_art(Settings(), "62819", "GB")).candidates == ()
 
 
 def test_a_non_numeric_id_asks_nothing() -> None:
     driver = ReplayDriver([])
-    assert driver.run(id_art(Settings(), "abc", "US")) == []
+    assert driver.run(id_art(Settings(), "abc", "US")).candidates == ()
     assert driver.requests == []

@@ -17,7 +17,7 @@ from tagbridge.core.http import HttpRequest
 from tagbridge.core.model import AlbumQuery, ArtLinks, MatchKind
 from tagbridge.drivers.replay import Canned, ReplayDriver
 from tagbridge.sources.spotify import (
-    Spotify,
+    INFO,
     SpotifySession,
     SpotifyToken,
     album_art,
@@ -262,7 +262,7 @@ def test_search_limit_is_clamped_to_10_so_development_mode_does_not_answer_400()
     driver = ReplayDriver([(limit_over_10, INVALID_LIMIT),
                            ("/v1/search", canned("harmony_search_album_upc_00602475093060.json")),
                            (f"/v1/albums/{SMILE}", canned("harmony_album_10FLjwfpbxLmW8c25Xyc2N.json"))])
-    (album,) = driver.run(search_albums(session(replace(API, spotify_search_limit=50)), SMILE_QUERY))
+    (album,) = driver.run(search_albums(session(replace(API, spotify_search_limit=50)), SMILE_QUERY)).records
     assert params(driver.requests[0])["limit"] == ["10"]
     assert params(driver.requests[0])["q"] == ['album:"Die With A Smile" artist:"Lady Gaga & Bruno Mars"']
     assert (album.id, album.match, album.score) == (SMILE, MatchKind.EXACT, 1.0) and album.tracks
@@ -282,7 +282,7 @@ def test_search_reads_the_next_page_only_while_nothing_matched() -> None:
         ("/v1/search", canned("spotdl_search_album_yeezus_limit10_next.json")),
         (f"/v1/albums/{SMILE}", canned("harmony_album_10FLjwfpbxLmW8c25Xyc2N.json")),
     ])
-    (album,) = driver.run(search_albums(session(), SMILE_QUERY))
+    (album,) = driver.run(search_albums(session(), SMILE_QUERY)).records
     assert album.id == SMILE
     assert driver.requests[1].full_url == \
         "https://api.spotify.com/v1/search?query=album%3A+yeezus&type=album&offset=10&limit=10"
@@ -291,7 +291,7 @@ def test_search_reads_the_next_page_only_while_nothing_matched() -> None:
 def test_search_fetches_only_hits_that_reach_the_minimum_score() -> None:
     driver = ReplayDriver([("/v1/search", canned("spotdl_search_album_yeezus_limit10_next.json")),
                            ("/v1/albums/7D2NdGvBHIavgLhmcwhluK", canned("zmb3_inline_error_404_non_existing_id.json", 404))])
-    found = driver.run(search_albums(session(), AlbumQuery(artist="Kanye West", album="Yeezus", tracks=10)))
+    found = driver.run(search_albums(session(), AlbumQuery(artist="Kanye West", album="Yeezus", tracks=10))).records
     fetched = [urlsplit(r.url).path for r in driver.requests if "/albums/" in r.url]
     assert fetched == ["/v1/albums/7D2NdGvBHIavgLhmcwhluK"], \
         "other artists' 'Yeezus' singles and Kanye's other albums must not be fetched"
@@ -300,7 +300,7 @@ def test_search_fetches_only_hits_that_reach_the_minimum_score() -> None:
 
 def test_search_that_finds_nothing_is_empty() -> None:
     driver = ReplayDriver([("/v1/search", canned("harmony_search_album_upc_602475093060_empty.json"))])
-    assert driver.run(search_albums(session(), SMILE_QUERY, pages=3)) == []
+    assert driver.run(search_albums(session(), SMILE_QUERY, pages=3)).records == []
     assert len(driver.requests) == 1, "an empty page has no next"
 
 
@@ -308,7 +308,7 @@ def test_search_that_finds_nothing_is_empty() -> None:
 def test_429_during_search_is_rate_limited_never_empty(headers: dict[str, str], wait: float) -> None:
     driver = ReplayDriver([("/v1/search", Canned(b"", status=429, headers=headers))])
     with pytest.raises(RateLimited) as caught:
-        driver.run(search_albums(session(), SMILE_QUERY))
+        driver.run(search_albums(session(), SMILE_QUERY)).records
     assert caught.value.retry_after == wait
 
 
@@ -332,7 +332,7 @@ def test_track_search_drops_other_songs() -> None:
 def test_linked_album_gives_its_images_biggest_first_and_the_larger_variant_unsized() -> None:
     driver = ReplayDriver([(f"/v1/albums/{SMILE}", canned("harmony_album_10FLjwfpbxLmW8c25Xyc2N.json"))])
     query = AlbumQuery(links=ArtLinks(spotify_album_ids=(SMILE,)))
-    candidates = driver.run(album_art(session(), query))
+    candidates = driver.run(album_art(session(), query)).candidates
     assert [(c.width, c.height) for c in candidates] == [(640, 640), (300, 300), (64, 64), (None, None)]
     assert all(c.match is MatchKind.ID and c.score == 1.0 and c.source == "spotify" and c.id == SMILE for c in candidates)
     larger = candidates[-1]
@@ -342,11 +342,11 @@ def test_linked_album_gives_its_images_biggest_first_and_the_larger_variant_unsi
 
 
 def test_art_by_barcode_then_by_text() -> None:
-    by_upc = upc_driver().run(album_art(session(), AlbumQuery(barcode="602475093060")))
+    by_upc = upc_driver().run(album_art(session(), AlbumQuery(barcode="602475093060"))).candidates
     assert by_upc and by_upc[0].match is MatchKind.ID
     driver = ReplayDriver([("/v1/search", canned("harmony_search_album_upc_00602475093060.json")),
                            (f"/v1/albums/{SMILE}", canned("harmony_album_10FLjwfpbxLmW8c25Xyc2N.json"))])
-    by_text = driver.run(album_art(session(), SMILE_QUERY))
+    by_text = driver.run(album_art(session(), SMILE_QUERY)).candidates
     assert by_text and by_text[0].match is MatchKind.EXACT and by_text[0].score == 1.0
 
 
@@ -361,9 +361,9 @@ def test_albums_without_images_give_no_candidates(caplog: pytest.LogCaptureFixtu
     body["images"] = []
     driver = ReplayDriver([(f"/v1/albums/{SMILE}", Canned(json.dumps(body).encode()))])
     with caplog.at_level(logging.DEBUG):
-        assert driver.run(album_art(session(), AlbumQuery(links=ArtLinks(spotify_album_ids=(SMILE,))))) == []
+        assert driver.run(album_art(session(), AlbumQuery(links=ArtLinks(spotify_album_ids=(SMILE,))))).candidates == ()
     assert "offers no images" in caplog.text
 
 
 def test_capabilities_are_declared() -> None:
-    assert Spotify.NAME == "spotify" and Spotify.MAX_SEARCH_LIMIT == 10 and Spotify.TYPICAL_SIZE == 640
+    assert INFO.name == "spotify" and INFO.search_limit == 10 and INFO.typical_size == 640

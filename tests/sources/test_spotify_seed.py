@@ -148,7 +148,7 @@ def test_seed_words_are_the_first_run_of_plain_words(text: str, words: str) -> N
 def test_album_search_falls_back_to_a_word_only_track_search_grouped_by_album(seed_rules: list[Any]) -> None:
     driver = ReplayDriver(seed_rules)
     s = session(AUTO)
-    (album,) = driver.run(search_albums(s, AlbumQuery(artist="Lady Gaga & Bruno Mars", album="Die With A Smile")))
+    (album,) = driver.run(search_albums(s, AlbumQuery(artist="Lady Gaga & Bruno Mars", album="Die With A Smile"))).records
     assert (album.id, album.match, album.score) == (SMILE, MatchKind.EXACT, 1.0) and album.tracks
     searches = [q_of(r) for r in driver.requests if urlsplit(r.url).path == "/search"]
     assert [q["type"] for q in searches] == [["album"], ["track"]]
@@ -167,7 +167,7 @@ def test_what_the_seed_returns_is_verified(project_fixture: Finder) -> None:
     # A filter the seed does not apply lets it answer tracks of another album: they are scored away.
     driver = ReplayDriver([("/search", Canned(project_fixture("spotify/seed_search_track_die_with_a_smile.json")))])
     assert driver.run(search_tracks(session(), "Lady Gaga", "Poker Face")) == []
-    assert driver.run(search_albums(session(), AlbumQuery(artist="Lady Gaga", album="The Fame"))) == []
+    assert driver.run(search_albums(session(), AlbumQuery(artist="Lady Gaga", album="The Fame"))).records == []
 
 
 def test_isrc_search_on_the_seed_is_a_clear_error(seed_rules: list[Any]) -> None:
@@ -193,7 +193,7 @@ def test_no_upc_search_and_no_art_from_the_seed(seed_rules: list[Any], caplog: p
     driver = ReplayDriver(seed_rules)
     assert driver.run(albums_by_upc(session(), "602475093060")) == [] and driver.requests == []
     with caplog.at_level(logging.DEBUG):
-        assert driver.run(album_art(session(), AlbumQuery(links=ArtLinks(spotify_album_ids=(SMILE,))))) == []
+        assert driver.run(album_art(session(), AlbumQuery(links=ArtLinks(spotify_album_ids=(SMILE,))))).candidates == ()
     assert "offers no images" in caplog.text
 
 

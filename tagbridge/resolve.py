@@ -1,10 +1,15 @@
 """The resolver: asks every enabled source about one album, isolates their failures, ranks the lot.
 
-It is itself a lookup (a generator of requests), so the CLI's blocking driver, beets' threads
-and Picard's callback web service all run the very same decisions.
+It sits above ``sources/`` (it reads the registry of sources) and below every front end. It is
+itself a lookup (a generator of requests), so the CLI's blocking driver, beets' threads and
+Picard's callback web service all run the very same decisions.
 
 Order of strength, per DESIGN.md: an ID link (MusicBrainz url-rel, barcode, MBID) beats any text
 search, so text search runs only when no identifier reached the album in that source.
+
+Failure isolation: a source that fails in any way tagbridge knows (a timeout, a 5xx, a rate
+limit, HTML where JSON was due, a redirect loop, a body over the cap, a source that is not
+configured) is reported in ``ArtResolution.reports`` and never stops the others.
 """
 
 from __future__ import annotations
@@ -12,18 +17,21 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tagbridge.core.config import Settings
-from tagbridge.core.errors import SourceError
+from tagbridge.core.errors import ConfigError, SourceError
 from tagbridge.core.http import Lookup
 from tagbridge.core.model import (
     AlbumQuery,
     ArtCandidate,
+    ArtFindings,
     ArtLinks,
     ArtResolution,
-    MatchKind,
+    PassedOver,
     SourceReport,
 )
 from tagbridge.core.rank import rank_covers
-from tagbridge.sources import artwork, caa, itunes, musicbrainz, spotify
+from tagbridge.sources import artwork, musicbrainz
+from tagbridge.sources.registry import ART_SOURCES, ArtContext
+from tagbridge.sources.spotify import SpotifySession
 
 __all__ = ["resolve_art"]
 
@@ -34,7 +42,7 @@ def resolve_art(
     *,
     probe: bool = False,
     probe_top: int = 3,
-    spotify_session: spotify.SpotifySession | None = None,
+    spotify_session: SpotifySession | None = None,
 ) -> Lookup[ArtResolution]:
     """Find and rank cover art for ``query`` across ``settings.sources``.
 
@@ -48,69 +56,67 @@ def resolve_art(
         The resolution; a source that fails is reported in ``reports`` and never stops the others.
     """
     reports: list[SourceReport] = []
-    found: list[ArtCandidate] = []
+    found = ArtFindings()
+    ctx = ArtContext(settings=settings, spotify=spotify_session)
 
     wants_links = "itunes" in settings.sources or "spotify" in settings.sources
     if query.mbid and wants_links and not (query.links.itunes_ids or query.links.spotify_album_ids):
         query = yield from _follow_musicbrainz(settings, query, reports)
 
-    for source in settings.sources:
-        skipped = _skip_reason(source, query)
-        if source == "spotify" and spotify_session is None:
-            skipped = "no Spotify session was handed to the resolver"
-        if skipped:
-            reports.append(SourceReport(source=source, ok=True, skipped=skipped))
+    for name in settings.sources:
+        source = ART_SOURCES[name]
+        if not source.can_answer(query):
+            reports.append(SourceReport(source=name, ok=True, skipped=f"{source.info.title} needs {source.needs}"))
+            continue
+        unusable = source.unusable(ctx)
+        if unusable:
+            reports.append(SourceReport(source=name, ok=False, error=f"{name}: {unusable}"))
             continue
         try:
-            if source == "caa":
-                got = yield from caa.release_art(settings, query)
-            elif source == "itunes":
-                got = yield from _itunes(settings, query)
-            elif source == "spotify" and spotify_session is not None:
-                got = yield from spotify.album_art(spotify_session, query)
-            else:  # pragma: no cover - config validation keeps unknown names out
-                continue
+            got = yield from source.lookup(ctx, query)
         except SourceError as exc:
-            reports.append(SourceReport(source=source, ok=False, error=str(exc)))
+            reports.append(SourceReport(source=name, ok=False, error=str(exc)))
             continue
-        reports.append(SourceReport(source=source, ok=True, candidates=len(got)))
-        found.extend(got)
+        except ConfigError as exc:  # a setting only this source reads, found bad when it was used
+            reports.append(SourceReport(source=name, ok=False, error=f"{name}: not configured: {exc}"))
+            continue
+        reports.append(SourceReport(source=name, ok=True, candidates=len(got.candidates)))
+        found += got
 
-    ranked, rejected = rank_covers(found, settings)
+    ranked, rejected = rank_covers(found.candidates, settings)
     if probe and ranked:
         probed = yield from _probe_sizes(ranked, probe_top)
         ranked, more_rejected = rank_covers(probed, settings)
         rejected += more_rejected
-    return ArtResolution(query=query, candidates=ranked, reports=tuple(reports), rejected=rejected)
-
-
-def _skip_reason(source: str, query: AlbumQuery) -> str | None:
-    """Why ``source`` cannot answer ``query`` at all, or None when it can."""
-    if source == "caa" and not (query.mbid or query.release_group):
-        return "the Cover Art Archive needs a MusicBrainz release or release-group ID"
-    if source == "itunes" and not (query.links.itunes_ids or query.barcode or (query.artist and query.album)):
-        return "iTunes needs an artist and album, a barcode or an Apple Music link"
-    if source == "spotify" and not (query.links.spotify_album_ids or query.barcode or (query.artist and query.album)):
-        return "Spotify needs an artist and album, a barcode or a Spotify link"
-    return None
+    # One entry per album a source passed over, however many routes (storefronts, barcode
+    # forms) met it; a candidate that was offered is not also listed as passed over.
+    offered = {(c.source, c.id) for c in ranked}
+    passed: dict[tuple[str, str], PassedOver] = {}
+    for item in found.passed_over + rejected:
+        if (item.source, item.id) not in offered:
+            passed.setdefault((item.source, item.id), item)
+    return ArtResolution(query=query, candidates=ranked, reports=tuple(reports), rejected=tuple(passed.values()))
 
 
 def _follow_musicbrainz(settings: Settings, query: AlbumQuery, reports: list[SourceReport]) -> Lookup[AlbumQuery]:
     """Read the release's url-rels and barcode into the query; a failure is reported, not raised."""
     assert query.mbid is not None
+    name = musicbrainz.INFO.name
     try:
         release = yield from musicbrainz.release_links(settings, query.mbid)
     except SourceError as exc:
-        reports.append(SourceReport(source="musicbrainz", ok=False, error=str(exc)))
+        reports.append(SourceReport(source=name, ok=False, error=str(exc), offers_art=False))
         return query
     if release is None:
-        reports.append(SourceReport(source="musicbrainz", ok=True, candidates=0))
+        reports.append(SourceReport(source=name, ok=True, offers_art=False,
+                                    note=f"MusicBrainz has no release {query.mbid} (HTTP 404)"))
         return query
     links = ArtLinks(
         itunes_ids=query.links.itunes_ids + release.links.itunes_ids,
         spotify_album_ids=query.links.spotify_album_ids + release.links.spotify_album_ids,
     )
-    reports.append(SourceReport(source="musicbrainz", ok=True, candidates=len(links.itunes_ids) + len(links.spotify_album_ids)))
+    reports.append(SourceReport(source=name, ok=True, offers_art=False,
+                                candidates=len(links.itunes_ids) + len(links.spotify_album_ids)))
     # A caller holding only an MBID gets the release's own text, so iTunes can still be searched.
     return replace(
         query,
@@ -120,22 +126,6 @@ def _follow_musicbrainz(settings: Settings, query: AlbumQuery, reports: list[Sou
         album=query.album or release.title or "",
         tracks=query.tracks or release.track_count,
     )
-
-
-def _itunes(settings: Settings, query: AlbumQuery) -> Lookup[list[ArtCandidate]]:
-    """Strongest route first: url-rel ids, then barcode, then text search."""
-    found: list[ArtCandidate] = []
-    for collection_id, country in query.links.itunes_ids:
-        found += yield from itunes.id_art(settings, collection_id, country)
-        if found:
-            return found
-    if query.barcode:
-        found += yield from itunes.upc_art(settings, query)
-        if any(c.match is MatchKind.ID for c in found):
-            return found
-    if query.artist and query.album:
-        found += yield from itunes.search_art(settings, query)
-    return found
 
 
 def _probe_sizes(ranked: tuple[ArtCandidate, ...], top: int) -> Lookup[list[ArtCandidate]]:

@@ -7,7 +7,7 @@ import zlib
 
 from tagbridge.core.config import ArtSize, Settings
 from tagbridge.core.model import AlbumQuery, ArtLinks, MatchKind
-from tagbridge.core.resolve import resolve_art
+from tagbridge.resolve import resolve_art
 from tagbridge.drivers.replay import Canned, ReplayDriver
 
 from shared_paths import recorded
@@ -135,3 +135,64 @@ def test_probe_reaches_spotify_large_variant_below_the_stated_sizes() -> None:
     best = result.candidates[0]
     assert "ab67616d000082c1" in best.url and (best.width, best.height) == (2000, 2000), \
         "once probed, the large variant outranks the 640 px image"
+
+
+def test_any_transport_failure_is_that_sources_failure_and_the_others_answer() -> None:
+    from tagbridge.core.errors import BadResponse
+
+    for failure in (BadResponse("itunes", "http://itunes.test/search", "too many redirects"),
+                    BadResponse("itunes", "http://itunes.test/search", "body larger than 64 bytes")):
+        driver = ReplayDriver([
+            (f"/release/{CAA_MBID}", Canned(recorded(CAA_BODY))),
+            ("/search", Canned(fails=failure)),
+            NO_MB_RELEASE,
+        ])
+        query = AlbumQuery(artist="Daft Punk", album="Random Access Memories", mbid=CAA_MBID)
+        result = driver.run(resolve_art(SETTINGS, query))
+        reports = {r.source: r for r in result.reports}
+        assert not reports["itunes"].ok and failure.message in (reports["itunes"].error or "")
+        assert [c.source for c in result.candidates] == ["caa"] and result.outcome == "found"
+
+
+def test_outcomes_tell_abstained_from_failed_from_nothing_asked() -> None:
+    from dataclasses import replace
+
+    nothing = ReplayDriver([("/search", Canned(b'{"resultCount": 0, "results": []}'))])
+    query = AlbumQuery(artist="Daft Punk", album="Random Access Memories")
+    assert nothing.run(resolve_art(SETTINGS, query)).outcome == "abstained"
+    down = ReplayDriver([("/search", Canned(b"oops", status=503))])
+    assert down.run(resolve_art(SETTINGS, query)).outcome == "failed"
+    only_caa = replace(SETTINGS, sources=("caa",))
+    result = ReplayDriver([]).run(resolve_art(only_caa, query))
+    assert result.outcome == "not_asked" and "needs a MusicBrainz release" in (result.reports[0].skipped or "")
+
+
+def test_musicbrainz_404_is_a_note_not_a_failure() -> None:
+    driver = ReplayDriver([NO_MB_RELEASE, NO_CAA_RELEASE])
+    result = driver.run(resolve_art(SETTINGS, AlbumQuery(mbid=APPLE_MBID)))
+    mb = {r.source: r for r in result.reports}["musicbrainz"]
+    assert mb.ok and f"MusicBrainz has no release {APPLE_MBID}" in (mb.note or "")
+
+
+def test_spotify_without_credentials_fails_alone_without_a_request() -> None:
+    from dataclasses import replace
+
+    from tagbridge.sources.spotify import SpotifySession
+
+    settings = replace(SETTINGS, sources=("itunes", "spotify"))
+    driver = ReplayDriver([("/search", Canned(recorded(RAM)))])
+    session = SpotifySession(settings, clock=lambda: 0.0)
+    result = driver.run(resolve_art(settings, AlbumQuery(artist="Daft Punk", album="Random Access Memories"),
+                                    spotify_session=session))
+    reports = {r.source: r for r in result.reports}
+    assert not reports["spotify"].ok and "not configured" in (reports["spotify"].error or "")
+    assert result.candidates and all(r.source == "itunes" for r in result.candidates)
+    assert all("spotify" not in r.url for r in driver.requests), "no request was made for Spotify"
+
+
+def test_explain_lists_each_passed_over_album_once() -> None:
+    driver = ReplayDriver([("/search", Canned(recorded(RAM)))])
+    result = driver.run(resolve_art(SETTINGS, AlbumQuery(artist="Daft Punk", album="Random Access Memories")))
+    keys = [(p.source, p.id) for p in result.rejected]
+    assert len(keys) == len(set(keys)) and ("itunes", "832492264") in keys, "the lullaby tribute is listed once"
+    assert not {(c.source, c.id) for c in result.candidates} & set(keys), "nothing offered is also passed over"

@@ -1,0 +1,130 @@
+"""What a blocking front end (the CLI, beets) needs to run lookups: the driver and Spotify sessions, built from settings.
+
+One :class:`Runtime` per process (or per beets plugin instance) holds the sync driver, with its
+HTTP cache, rate-limit state and per-service limits, and the Spotify token shared by every
+lookup. It is thread-safe: beets asks sources from a thread pool, and each call gets its own
+:class:`~tagbridge.sources.spotify.SpotifySession` primed with the shared token and with what
+earlier sessions learned about the service.
+
+What doesn't belong here: any lookup logic (``resolve.py``, ``sources/``), any front end's
+options or output, and Picard, whose web service replaces the sync driver.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, TypeVar
+
+from tagbridge.core.config import Settings
+from tagbridge.core.http import Lookup
+from tagbridge.core.model import AlbumQuery, ArtResolution
+from tagbridge.sources.registry import rate_limits
+from tagbridge.sources.spotify import SpotifyLearned, SpotifySession, SpotifyToken
+
+if TYPE_CHECKING:  # the driver pulls in requests; import it only when a Runtime is built
+    from tagbridge.drivers.sync import SyncDriver
+    from tagbridge.drivers.token_cache import TokenCache
+
+__all__ = ["Runtime", "cache_dir_for"]
+
+T = TypeVar("T")
+
+
+def cache_dir_for(settings: Settings, env: Mapping[str, str] | None = None) -> Path:
+    """Where the caches live: ``settings.cache_dir``, else ``TAGBRIDGE_CACHE_DIR``, else the user cache dir."""
+    if settings.cache_dir:
+        return Path(settings.cache_dir).expanduser()
+    from tagbridge.drivers.sync import default_cache_dir
+
+    return default_cache_dir(env)
+
+
+class Runtime:
+    """The driver and the shared Spotify state for one front end. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, settings: Settings, *, cache_read: bool = True, cache_write: bool = True,
+                 env: Mapping[str, str] | None = None, clock: Callable[[], float] = time.time,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        """Build the driver for ``settings``.
+
+        Args:
+            cache_read: False bypasses the HTTP cache for reading (``--no-cache``); answers are
+                still stored, so the entry it bypassed is refreshed.
+            cache_write: False never stores answers.
+            env: where ``TAGBRIDGE_CACHE_DIR`` is looked up when ``settings.cache_dir`` is unset.
+            clock: epoch seconds, for token expiry.
+            sleep: how waits are made; tests pass a recorder.
+        """
+        from tagbridge.drivers.sync import DriverOptions, SyncDriver
+        from tagbridge.drivers.token_cache import TokenCache
+
+        self.settings = settings
+        self.cache_dir = cache_dir_for(settings, env)
+        self._clock = clock
+        self.driver: SyncDriver = SyncDriver(DriverOptions(
+            cache_path=self.cache_dir / "http-cache.sqlite",
+            ratelimit_path=self.cache_dir / "ratelimit.sqlite",
+            cache_read=cache_read,
+            cache_write=cache_write,
+            rates=rate_limits(settings),
+            timeout=settings.timeout,
+            run_deadline=settings.deadline,
+            max_rate_limit_retries=settings.rate_limit_retries,
+            sleep=sleep,
+        ))
+        self._lock = threading.Lock()
+        self._token_cache: TokenCache | None = None
+        creds = settings.spotify_credentials
+        if creds and settings.spotify_token_url:
+            self._token_cache = TokenCache(self.cache_dir, creds[0], settings.spotify_token_url)
+        self._token: SpotifyToken | None = None
+        self._token_loaded = False
+        self._learned: SpotifyLearned | None = None
+
+    def run(self, lookup: Lookup[T]) -> T:
+        """Run a lookup to completion on the calling thread, within ``settings.deadline``."""
+        return self.driver.run(lookup)
+
+    @contextmanager
+    def spotify(self) -> Iterator[SpotifySession]:
+        """A Spotify session for one lookup, primed with the shared token; what it learns is kept."""
+        with self._lock:
+            if not self._token_loaded:
+                stored = self._token_cache.load() if self._token_cache else None
+                self._token = SpotifyToken.from_json(stored) if stored else None
+                self._token_loaded = True
+            session = SpotifySession(self.settings, clock=self._clock, token=self._token, learned=self._learned)
+        try:
+            yield session
+        finally:
+            with self._lock:
+                self._learned = session.learned()
+                if session.token_changed and session.token is not None:
+                    self._token = session.token
+                    if self._token_cache is not None:
+                        self._token_cache.save(session.token.to_json())
+
+    def resolve_art(self, query: AlbumQuery, *, probe: bool = False) -> ArtResolution:
+        """Cover art for ``query``, ranked across the configured sources; see :func:`tagbridge.resolve.resolve_art`."""
+        from tagbridge.resolve import resolve_art
+
+        if "spotify" not in self.settings.sources:
+            return self.run(resolve_art(self.settings, query, probe=probe))
+        with self.spotify() as session:
+            return self.run(resolve_art(self.settings, query, probe=probe, spotify_session=session))
+
+    def close(self) -> None:
+        """Close connections and the cache files."""
+        self.driver.close()
+
+    def __enter__(self) -> Runtime:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
