@@ -253,14 +253,15 @@ def _translate(request: HttpRequest, exc: BaseException, elapsed: float, *, cut_
     """The core error for a failed exchange. Messages name the host only: URLs may carry secrets."""
     host, source = request.host, request.source
     causes = list(_causes(exc))
-    if isinstance(exc, requests.TooManyRedirects):
-        return BadResponse(source, without_userinfo(request.url), "too many redirects")
-    if any(isinstance(c, (requests.exceptions.ContentDecodingError, urllib3.exceptions.DecodeError)) for c in causes):
-        return BadResponse(source, without_userinfo(request.url), "cannot decode the compressed body")
+    # First: once the watchdog has cut the connection, whatever broke broke because of that.
     if cut_off or any(_is_timeout(c) for c in causes):
         connecting = any(isinstance(c, (requests.ConnectTimeout, urllib3.exceptions.ConnectTimeoutError)) for c in causes)
         stage = "the body was still arriving" if reading else "no connection" if connecting else "no answer"
         return Unavailable(source, f"timed out after {elapsed:.1f} s talking to {host} ({stage})")
+    if isinstance(exc, requests.TooManyRedirects):
+        return BadResponse(source, without_userinfo(request.url), "too many redirects")
+    if any(isinstance(c, (requests.exceptions.ContentDecodingError, urllib3.exceptions.DecodeError)) for c in causes):
+        return BadResponse(source, without_userinfo(request.url), "cannot decode the compressed body")
     reason = _reason(causes)
     if reading:
         return Unavailable(source, f"connection to {host} broke mid-response: {reason}")

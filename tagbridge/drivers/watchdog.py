@@ -33,6 +33,8 @@ class Watchdog:
     """Shuts down the sockets of the current thread's exchange when its deadline passes."""
 
     def __init__(self, seconds: float) -> None:
+        """A timer of ``seconds``, started when the ``with`` block is entered and stopped when it is left."""
+        #: True once the deadline passed with the exchange still running: its failure is a timeout.
         self.fired = False
         self._done = False
         self._sockets: list[socket.socket] = []

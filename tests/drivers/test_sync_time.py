@@ -249,3 +249,23 @@ def test_run_deadline_hands_back_a_429_it_cannot_wait_out(
     assert sleeps.waits == [], "a 5 s wait would end past the 2 s deadline"
     assert driver.fetch(req(local_server, "/rl")).status == 429
     assert sleeps.waits == [5.0, 5.0], "without a run, fetch waits it out as before"
+
+
+def test_runs_in_parallel_threads_each_get_their_own_deadline_and_memory(
+        local_server: LocalServer, make_driver: Callable[..., SyncDriver]) -> None:
+    # As beets' import threads share one driver.
+    from concurrent.futures import ThreadPoolExecutor
+
+    local_server.route("/void", silent)
+    local_server.route("/drip", drip(every=0.1))
+    driver = make_driver(timeout=1.0)
+    lookups = [ask_each([req(local_server, path, source=f"s{n}"), req(local_server, path, source=f"s{n}")])
+               for n, path in enumerate(["/void", "/drip"] * 3)]
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(driver.run, lookups))
+    took = time.monotonic() - started
+    for first, second in results:
+        assert isinstance(first, Unavailable) and "timed out" in str(first)
+        assert isinstance(second, Unavailable) and "skipped" in str(second)
+    assert took < 4.0, f"six lookups at once take about one timeout, not six: {took:.2f} s"
