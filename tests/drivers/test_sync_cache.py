@@ -231,6 +231,22 @@ def test_cache_file_corrupted_while_in_use_is_given_up_once(
     assert_no_traceback(caplog)
 
 
+def test_cache_file_corrupted_before_a_write_is_given_up_quietly_under_no_cache(
+        local_server: LocalServer, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # With cache_read=False the first touch of the file is the write of the fresh answer.
+    caplog.set_level(logging.DEBUG)
+    local_server.route("/release/1", ok(GOOD))
+    cache = tmp_path / "http-cache.sqlite"
+    with SyncDriver(DriverOptions(cache_path=cache, cache_read=False)) as driver:
+        cache.write_bytes(os.urandom(cache.stat().st_size))
+        for _ in range(2):
+            assert driver.fetch(caa(local_server)).body == GOOD
+    assert warnings_of(caplog) == []
+    assert [r.getMessage() for r in caplog.records if r.getMessage().startswith("cannot use the HTTP cache")] == \
+        [f"cannot use the HTTP cache at {cache} (file is not a database); going on without it"]
+    assert_no_traceback(caplog)
+
+
 def test_sqlite_errors_while_reading_and_writing_are_survived(
         local_server: LocalServer, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     local_server.route("/release/1", ok(GOOD))
