@@ -20,7 +20,11 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+
+# Run from a directory holding no tagbridge checkout: the working directory comes first on sys.path.
+_NEUTRAL = tempfile.gettempdir()
 
 HEAVY = ("requests", "requests_cache", "pyrate_limiter", "urllib3", "tqdm", "sqlite3", "rapidfuzz")
 
@@ -36,7 +40,7 @@ def _median_wall(cmd: list[str], repeat: int, root: str | None = None) -> float:
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
-        subprocess.run(cmd, capture_output=True, check=True, env=_env(root))
+        subprocess.run(cmd, capture_output=True, check=True, env=_env(root), cwd=_NEUTRAL)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
@@ -45,7 +49,7 @@ def _import_profile(root: str | None = None) -> tuple[float, list[str]]:
     """Cumulative microseconds to import tagbridge.cli and build its parser, and the heavy modules loaded."""
     code = "import tagbridge.cli; tagbridge.cli.build_parser()"
     err = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
-                         check=True, env=_env(root)).stderr
+                         check=True, env=_env(root), cwd=_NEUTRAL).stderr
     total = 0.0
     heavy = set()
     for line in err.splitlines():

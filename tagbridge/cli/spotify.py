@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from tagbridge.cli.common import EXIT_FAILED, EXIT_OK, checked_text, settings_for, write_line
 from tagbridge.core.config import SPOTIFY_BACKENDS, Settings
@@ -20,7 +20,9 @@ from tagbridge.core.http import Lookup
 from tagbridge.core.identifiers import parse_barcode
 from tagbridge.core.model import AlbumQuery, PassedOver
 from tagbridge.core.records import AlbumRecord, ArtistRef, TrackRecord
-from tagbridge.sources import spotify
+
+if TYPE_CHECKING:  # the Spotify source loads the matcher; ``--help`` does not need it
+    from tagbridge.sources import spotify
 
 __all__ = ["add_parsers", "run_album", "run_track"]
 
@@ -83,7 +85,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 _FLAGS = {"spotify.backend": "backend", "min_score": "min_score"}
 
-_LookupFactory = Callable[[spotify.SpotifySession], Lookup["_Found"]]
+_LookupFactory = Callable[["spotify.SpotifySession"], Lookup["_Found"]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +117,8 @@ def _settings(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
 
 def run_album(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     """Run ``tagbridge album``."""
+    from tagbridge.sources import spotify
+
     if args.spotify_id:
         album_id = spotify.parse_spotify_ref(checked_text(args.spotify_id, "--spotify-id"), "album")
 
@@ -146,6 +150,8 @@ def run_album(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 def run_track(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     """Run ``tagbridge track``."""
+    from tagbridge.sources import spotify
+
     if args.spotify_id:
         track_id = spotify.parse_spotify_ref(checked_text(args.spotify_id, "--spotify-id"), "track")
 
