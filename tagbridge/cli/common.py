@@ -48,9 +48,11 @@ def setup_logging(verbose: int) -> None:
     """Log to stderr: warnings by default, requests with -v, everything with -vv."""
     level = logging.WARNING if not verbose else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(name)s: %(message)s", stream=sys.stderr)
-    # urllib3 warns on every retry; the source's own one-line failure says it better, so its
-    # chatter shows only with -vv.
-    logging.getLogger("urllib3").setLevel(logging.DEBUG if verbose >= 2 else logging.ERROR)
+    # The libraries under the driver speak for themselves only with -vv: the source's own
+    # one-line failure says it better (requests-cache logs an unreadable stored row at ERROR,
+    # which the driver already treats as a miss).
+    for name in ("urllib3", "requests_cache"):
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose >= 2 else logging.CRITICAL)
 
 
 def checked_text(value: str, name: str) -> str:
