@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import http.client
 import logging
+import socket
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -240,8 +241,11 @@ def _read_body(request: HttpRequest, response: requests.Response, cap: int, dead
 
 def _may_retry(request: HttpRequest, exc: requests.RequestException) -> bool:
     """Whether a failed attempt may be made again: always when no connection opened, and for an
-    idempotent method when one broke. Never after a certificate failure or a redirect loop."""
+    idempotent method when one broke. Never after a certificate failure, a redirect loop, or a
+    host name that does not resolve (offline, or a typo in a base URL: asking again only waits)."""
     if isinstance(exc, requests.exceptions.SSLError):
+        return False
+    if any(isinstance(c, socket.gaierror) for c in _causes(exc)):
         return False
     if any(isinstance(c, urllib3.exceptions.ConnectTimeoutError) for c in _causes(exc)):
         return True  # refused, unresolvable, or slow to connect: the request never left

@@ -474,3 +474,12 @@ def test_default_cache_dir_reads_a_given_mapping_instead_of_the_environment(tmp_
 def test_default_options_touch_no_disk() -> None:
     opts = DriverOptions()
     assert opts.cache_path is None and opts.ratelimit_path is None
+
+
+def test_a_host_name_that_does_not_resolve_is_not_asked_again() -> None:
+    # ".invalid" never resolves (RFC 2606): offline, or a typo in a base URL. Retrying only waits.
+    sleeps = SleepRecorder()
+    with SyncDriver(DriverOptions(retries=3, sleep=sleeps)) as driver:
+        with pytest.raises(Unavailable, match="cannot connect to no-such-host.invalid"):
+            driver.fetch(HttpRequest(url="http://no-such-host.invalid/search", source="itunes"))
+    assert sleeps.waits == [], "no backoff for a name that does not resolve"
