@@ -118,6 +118,24 @@ class Runtime:
         with self.spotify() as session:
             return self.run(resolve_art(self.settings, query, probe=probe, spotify_session=session))
 
+    def download_image(self, url: str, source: str) -> bytes:
+        """The whole image at ``url``, checked to be complete; never a partial file.
+
+        Raises:
+            SourceError: the download failed (a status, a timeout, a body over the cap), or
+                what arrived is not a whole image (cut off in transit, an HTML page).
+        """
+        from tagbridge.core.errors import BadResponse
+        from tagbridge.core.http import HttpRequest, check_status
+        from tagbridge.sources.artwork import image_complete
+
+        request = HttpRequest(url=url, source=source, cacheable=False, rate_limited=False)
+        response = self.driver.fetch(request)
+        check_status(request, response)
+        if not image_complete(response.body):
+            raise BadResponse(source, url, f"not a whole image ({len(response.body)} bytes, cut off or not an image)")
+        return response.body
+
     def close(self) -> None:
         """Close connections and the cache files."""
         self.driver.close()

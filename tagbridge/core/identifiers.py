@@ -11,7 +11,8 @@ import re
 
 from tagbridge.core.errors import ConfigError
 
-__all__ = ["BARCODE_LENGTHS", "normalize_barcode", "parse_barcode", "normalize_isrc", "normalize_mbid", "same_barcode"]
+__all__ = ["BARCODE_LENGTHS", "normalize_barcode", "parse_barcode", "normalize_isrc", "normalize_mbid", "same_barcode",
+           "release_barcode"]
 
 #: EAN-8, UPC-A (12), EAN-13 and GTIN-14: the lengths a barcode on a release can have.
 BARCODE_LENGTHS = (8, 12, 13, 14)
@@ -37,6 +38,20 @@ def parse_barcode(text: str) -> str:
     digits = normalize_barcode(text)
     if digits is None:
         raise ConfigError(f"{text!r} is not a barcode (8, 12, 13 or 14 digits)")
+    return digits
+
+
+def release_barcode(text: str) -> str | None:
+    """The barcode as a release prints it and MusicBrainz stores it: a GTIN-14 or a zero-led
+    EAN-13 shortened to the UPC-A it wraps (Spotify reports ``00602537292066`` for the CD's
+    ``602537292066``); None when ``text`` is not a barcode."""
+    digits = normalize_barcode(text)
+    if digits is None:
+        return None
+    if len(digits) == 14 and digits.startswith("0"):
+        digits = digits[1:]
+    if len(digits) == 13 and digits.startswith("0"):
+        digits = digits[1:]
     return digits
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "rewrite_itunes_artwork",
     "artwork_file_stem",
     "image_size",
+    "image_complete",
     "image_kind",
     "build_probe_request",
     "parse_probe",
@@ -168,6 +169,28 @@ def image_kind(data: bytes) -> str | None:
     if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "webp"
     return None
+
+
+def image_complete(data: bytes) -> bool:
+    """True when ``data`` is a whole image, not one cut off in transit: its end marker is there.
+
+    A download that broke off mid-body still starts like an image, and a viewer shows the top
+    of it; written over good art, it would lose the user's cover. JPEG must end with EOI
+    (``FFD9``, trailing padding allowed), PNG with its IEND chunk, GIF with its trailer byte,
+    and a WebP must be as long as its RIFF header says.
+    """
+    kind = image_kind(data)
+    if kind is None or image_size(data) is None:
+        return False
+    if kind == "jpeg":
+        return data.rstrip(b"\x00").endswith(b"\xff\xd9")
+    if kind == "png":
+        return data.rstrip(b"\x00").endswith(b"IEND\xaeB`\x82")
+    if kind == "gif":
+        return data.rstrip(b"\x00").endswith(b"\x3b")
+    # RIFF size counts the bytes after the 8-byte header; chunks are padded to even lengths.
+    declared = int.from_bytes(data[4:8], "little") + 8
+    return len(data) >= declared
 
 
 def image_size(data: bytes) -> tuple[int, int] | None:

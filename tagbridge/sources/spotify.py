@@ -39,6 +39,7 @@ from tagbridge.sources.spotify_lookup import (
     search_limit,
     track_by_id,
     track_record,
+    tracks_by_ids,
     tracks_by_isrc,
     upc_forms,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "albums_by_ids",
     "track_by_id",
     "tracks_by_isrc",
+    "tracks_by_ids",
     "albums_by_upc",
     "search_albums",
     "search_tracks",

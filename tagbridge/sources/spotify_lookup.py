@@ -56,6 +56,7 @@ __all__ = [
     "album_by_id",
     "albums_by_ids",
     "track_by_id",
+    "tracks_by_ids",
     "tracks_by_isrc",
     "albums_by_upc",
     "upc_forms",
@@ -66,6 +67,7 @@ __all__ = [
 _log = logging.getLogger(__name__)
 
 _BATCH = 20  # Spotify's maximum ids per /albums?ids= call
+_TRACK_BATCH = 50  # Spotify's maximum ids per /tracks?ids= call
 _PAGE = 50  # Spotify's maximum tracks per /albums/{id}/tracks page
 _MAX_TRACK_PAGES = 40  # 2000 tracks: far past any real album, a guard against paging loops
 _OPEN = "https://open.spotify.com"
@@ -272,6 +274,37 @@ def track_by_id(session: SpotifySession, track_id: str) -> Lookup[TrackRecord | 
 def _read_any_track(body: object) -> object:
     """A track, or the seed clone's ``{"tracks": [track]}``: what :func:`track_by_id` reads."""
     return read_tracks_batch(body) if isinstance(body, dict) and "tracks" in body else read_track(body)
+
+
+def tracks_by_ids(session: SpotifySession, ids: Sequence[str]) -> Lookup[list[TrackRecord]]:
+    """The full tracks among ``ids`` that exist, in the order given: ISRCs included, which an
+    album's own track list (simplified track objects) never carries.
+
+    Batch ``/tracks?ids=`` (50 at a time) where the service allows it; single lookups on the
+    seed clone, while the dialect is unknown, and after a batch answered 403 or 404
+    (Development Mode), as for albums.
+    """
+    wanted = list(dict.fromkeys(ids))
+    found: list[TrackRecord] = []
+    while wanted:
+        if session.dialect != "spec" or session.batch_ok is False or len(wanted) == 1:
+            record = yield from track_by_id(session, wanted.pop(0))
+            if record is not None:
+                found.append(record)
+            continue
+        chunk, wanted = wanted[:_TRACK_BATCH], wanted[_TRACK_BATCH:]
+        response = yield from session.send("/tracks", (("ids", ",".join(chunk)),), shape=read_tracks_batch)
+        if response.status in (403, 404):
+            _log.info("spotify: batch /tracks?ids= answered %d; using single lookups", response.status)
+            session.batch_ok = False
+            wanted = chunk + wanted
+            continue
+        tracks = read_tracks_batch(read_json(response))
+        if tracks is None:
+            raise BadResponse(SOURCE, response.url, "batch answer has no 'tracks' list")
+        session.batch_ok = True
+        found.extend(_track_records(t for t in tracks if t is not None))
+    return found
 
 
 def _on_seed(session: SpotifySession) -> bool:

@@ -333,8 +333,9 @@ class SpotifySession:
         credentials = self.settings.spotify_credentials
         if credentials is None:
             raise ConfigError(
-                "Spotify needs TAGBRIDGE_SPOTIFY_CLIENT_ID and TAGBRIDGE_SPOTIFY_CLIENT_SECRET (a client-credentials "
-                "app from developer.spotify.com) to get an access token; a local clone needs neither"
+                "Spotify's api backend needs a client id and secret (a client-credentials app from "
+                "developer.spotify.com): TAGBRIDGE_SPOTIFY_CLIENT_ID/_SECRET, or spotify.client_id/client_secret "
+                "in beets; a local clone needs neither"
             )
         token_url = self.settings.spotify_token_url
         if token_url is None:
