@@ -138,7 +138,7 @@ def test_invalid_client_is_a_clear_source_error() -> None:
 def test_missing_credentials_are_a_config_error_at_first_use_not_at_construction() -> None:
     session = SpotifySession(Settings(), clock=Clock())
     driver = ReplayDriver([])
-    with pytest.raises(ConfigError, match="TAGBRIDGE_SPOTIFY_CLIENT_ID and TAGBRIDGE_SPOTIFY_CLIENT_SECRET"):
+    with pytest.raises(ConfigError, match="TAGBRIDGE_SPOTIFY_CLIENT_ID/_SECRET, or spotify.client_id/client_secret in beets"):
         driver.run(album_by_id(session, ALBUM_ID))
     assert driver.requests == []
 
