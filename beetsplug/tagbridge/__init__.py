@@ -71,8 +71,9 @@ _DEFAULTS: dict[str, Any] = {
     "rates": {},
     "urls": {},
     "timeout": 20,
-    "deadline": 120,
-    # beets waits for the import anyway: wait out more rate-limit answers than the CLI does.
+    # beets waits for the import anyway: wait out more rate-limit answers than the CLI does,
+    # and give them the time (Spotify's Retry-After is often 30 s).
+    "deadline": 300,
     "rate_limit_retries": 5,
     "cache_dir": None,
     "art_source": True,
