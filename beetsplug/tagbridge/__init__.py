@@ -106,6 +106,7 @@ class TagbridgePlugin(MetadataSourcePlugin):
         _forward_core_logs(self._log)
         self.register_listener("pluginload", self._on_pluginload)
         self.register_listener("import_task_apply", self._fill_isrcs)
+        self.register_listener("cli_exit", self._close)
 
     # --- configuration ------------------------------------------------------------------------
 
@@ -136,6 +137,12 @@ class TagbridgePlugin(MetadataSourcePlugin):
                                   "client_secret (a free app at developer.spotify.com), or spotify.backend: clone "
                                   "with spotify.url; until then tagbridge finds no Spotify matches")
         return False
+
+    def _close(self, *_: Any, **__: Any) -> None:
+        with self._lock:
+            runtime, self._runtime = self._runtime, None
+        if runtime is not None:
+            runtime.close()
 
     @property
     def runtime(self) -> Runtime:
