@@ -36,6 +36,11 @@ _OTHER_TYPES = {"playlist", "show", "episode", "audiobook"}
 _TOKEN = re.compile(
     r'(?P<field>[a-z]+):(?:"(?P<quoted>[^"]*)"?|(?P<word>\S+))|"(?P<phrase>[^"]*)"?|(?P<free>\S+)'
 )
+#: The same, with ``field:'a phrase'`` read like ``field:"a phrase"`` (the ``single_quoted_filters`` knob).
+_TOKEN_SINGLE = re.compile(
+    r'(?P<field>[a-z]+):(?:"(?P<quoted>[^"]*)"?|\'(?P<squoted>[^\']*)\'?|(?P<word>\S+))'
+    r'|"(?P<phrase>[^"]*)"?|(?P<free>\S+)'
+)
 _BASE62 = re.compile(r"[0-9A-Za-z]{22}")
 
 
@@ -47,18 +52,20 @@ class SpotifyQuery:
     words: tuple[str, ...]
 
 
-def parse_spotify_query(q: str) -> SpotifyQuery:
+def parse_spotify_query(q: str, *, single_quotes: bool = False) -> SpotifyQuery:
     """Split ``q`` like Spotify: ``field:"a phrase"`` or ``field:word``; the rest is free text.
 
     ``artist:Daft Punk`` is the filter ``Daft`` plus the free word ``Punk``, as on Spotify. An
     unknown field (``tag:new`` included) stays a free-text word, so it matches nothing here.
+    ``single_quotes`` also takes ``field:'a phrase'`` as one filter value.
     """
     filters: dict[str, str] = {}
     words: list[str] = []
-    for match in _TOKEN.finditer(q):
+    for match in (_TOKEN_SINGLE if single_quotes else _TOKEN).finditer(q):
         name = match["field"]
         if name in ("album", "artist", "track", "year", "isrc", "upc", "genre"):
-            filters[name] = match["quoted"] if match["quoted"] is not None else match["word"]
+            quoted = match["quoted"] if match["quoted"] is not None else match.groupdict().get("squoted")
+            filters[name] = quoted if quoted is not None else match["word"]
         else:
             words.append(match["phrase"] or match["free"] or match[0])
     return SpotifyQuery(filters=filters, words=tuple(words))
@@ -104,6 +111,10 @@ class SpecClone(FakeServer):
         client_secret: str = "tagbridge-secret",
         search_limit_max: int = 10,
         dev_mode_fields: bool = False,
+        single_quoted_filters: bool = False,
+        pad_search_with: int = 0,
+        search_429s: int = 0,
+        retry_after: str = "1",
     ) -> None:
         super().__init__()
         self.sample = sample
@@ -115,6 +126,17 @@ class SpecClone(FakeServer):
         self.search_limit_max = search_limit_max
         #: Drop the fields Development Mode withholds (label, popularity, external_ids, ...).
         self.dev_mode_fields = dev_mode_fields
+        #: Read ``album:'…'`` as ``album:"…"``. beets' spotify plugin swaps every ``"`` in its query
+        #: for ``'``. Spotify documents only ``"`` quotes and not what it does with ``'``; without
+        #: this the fake finds nothing for beets, so a comparison with beets needs it on.
+        self.single_quoted_filters = single_quoted_filters
+        #: Add this many other sample albums after the hits of every text album search (not
+        #: ``upc:``), those by the ``artist:`` filter's artist first: a search that fills its page.
+        self.pad_search_with = pad_search_with
+        #: Answer the next this many ``/v1/search`` requests 429 with ``Retry-After: retry_after``;
+        #: each one answered counts it down, so a test sees whether its 429 was used.
+        self.search_429s = search_429s
+        self.retry_after = retry_after
         self.tokens_issued: list[str] = []
         self._live: set[str] = set()
         self._expired: set[str] = set()
@@ -163,7 +185,7 @@ class SpecClone(FakeServer):
             case ["artists", artist_id]:
                 return self._one(artist_id, self.sample.artist_by_id, self._artist_full)
             case ["search"]:
-                return self._search(params)
+                return self._rate_limited() or self._search(params)
         return _error(404, "Service not found")
 
     # -- auth ---------------------------------------------------------------------------------------
@@ -372,6 +394,13 @@ class SpecClone(FakeServer):
         page = self._page(self._tracks_of(album), base, {}, offset, limit, self._track_simple)
         return json_reply(page, compact=False)
 
+    def _rate_limited(self) -> Reply | None:
+        with self._lock:
+            if self.search_429s <= 0:
+                return None
+            self.search_429s -= 1
+        return _error(429, "API rate limit exceeded", {"Retry-After": self.retry_after})
+
     def _search(self, params: dict[str, str]) -> Reply:
         q = params.get("q", params.get("query", ""))  # our own ``next`` links say ``query=``, as Spotify's do
         if not q.strip():
@@ -387,7 +416,7 @@ class SpecClone(FakeServer):
             return _error(400, "Invalid limit")
         if offset is None:
             return _error(400, "Invalid offset")
-        query, body = parse_spotify_query(q), {}
+        query, body = parse_spotify_query(q, single_quotes=self.single_quoted_filters), {}
         shapes: dict[str, _Shape] = {
             "album": self._album_simple,
             "track": self._track_full,
@@ -395,12 +424,27 @@ class SpecClone(FakeServer):
         }
         for kind in kinds:
             found = self._find(kind, query) if kind in _APPLIES else []
+            if kind == "album" and self.pad_search_with > 0 and "upc" not in query.filters:
+                found = [*found, *self._decoys(found, query)]
             link_params = {"query": q, "type": kind}
             page = self._page(
                 found, f"{self.api_url}/search", link_params, offset, limit, shapes.get(kind, dict)
             )
             body[f"{kind}s"] = page
         return json_reply(body, compact=False)
+
+    def _decoys(self, found: Sequence[AlbumRow], query: SpotifyQuery) -> list[AlbumRow]:
+        """``pad_search_with`` sample albums not among ``found``: the filter's artist's first, then by popularity."""
+        taken = {row["id"] for row in found}
+        artist = _fold(query.filters.get("artist", ""))
+
+        def by_artist(row: AlbumRow) -> bool:
+            names = (_fold(a["name"]) for a in self.sample.main_album_artists(row["rowid"]))
+            return bool(artist) and any(artist in name for name in names)
+
+        pool = [row for row in self.sample.albums if row["id"] not in taken and row["name"].strip()]
+        pool.sort(key=lambda row: (not by_artist(row), -row["popularity"], row["rowid"]))
+        return pool[: self.pad_search_with]
 
     def _find(self, kind: str, query: SpotifyQuery) -> list[Any]:
         if set(query.filters) - _APPLIES[kind]:
