@@ -63,7 +63,7 @@ __all__ = [
 
 #: beets' module name for each contender; only that one is loaded while its row runs.
 CONTENDERS: Final = ("spotify", "tagbridge")
-#: Decoy albums added to every text album search in the "5+ candidates" scenario.
+#: Decoy albums added to every text album search in the decoy scenario, so each search returns 5 or more.
 DECOYS: Final = 5
 #: Seconds in the 429's Retry-After: short, so the run stays fast; a number beets' search never reads.
 RETRY_AFTER: Final = "0.1"
