@@ -92,22 +92,31 @@ class Runtime:
 
     @contextmanager
     def spotify(self) -> Iterator[SpotifySession]:
-        """A Spotify session for one lookup, primed with the shared token; what it learns is kept."""
+        """A Spotify session for one lookup, primed with the shared token; what it learns is kept.
+
+        With the api backend the token and the service's verdicts (batch lookups refused,
+        ISRCs withheld) are kept on disk (mode 0600) between runs, so a new ``beet import``
+        does not pay for the probes again.
+        """
         with self._lock:
             if not self._token_loaded:
                 stored = self._token_cache.load() if self._token_cache else None
                 self._token = SpotifyToken.from_json(stored) if stored else None
+                self._learned = SpotifyLearned.from_json(stored.get("learned")) if stored else None
                 self._token_loaded = True
             session = SpotifySession(self.settings, clock=self._clock, token=self._token, learned=self._learned)
         try:
             yield session
         finally:
             with self._lock:
-                self._learned = session.learned()
+                learned = session.learned()
+                verdicts_changed = self._learned is None or learned.to_json() != self._learned.to_json()
+                self._learned = learned
                 if session.token_changed and session.token is not None:
                     self._token = session.token
-                    if self._token_cache is not None:
-                        self._token_cache.save(session.token.to_json())
+                if self._token_cache is not None and self._token is not None and (
+                        session.token_changed or verdicts_changed):
+                    self._token_cache.save({**self._token.to_json(), "learned": learned.to_json()})
 
     def resolve_art(self, query: AlbumQuery, *, probe: bool = False) -> ArtResolution:
         """Cover art for ``query``, ranked across the configured sources; see :func:`tagbridge.resolve.resolve_art`."""

@@ -197,7 +197,8 @@ class TagbridgePlugin(MetadataSourcePlugin):
 
         An album's track list on Spotify (simplified track objects) carries no ISRCs, so they
         are fetched for the one album the user chose, not for every candidate: one batch
-        ``/tracks?ids=`` where the service allows it, else one lookup a track.
+        ``/tracks?ids=`` where the service allows it, else one lookup a track, and none at all
+        once the service showed it withholds them (Development Mode may).
         """
         match = getattr(task, "match", None)
         info = getattr(match, "info", None)
@@ -208,11 +209,11 @@ class TagbridgePlugin(MetadataSourcePlugin):
         missing = {str(t.track_id): item for item, t in pairs if t.track_id and not item.get("isrc")}
         if not missing:
             return
-        none: list[TrackRecord] = []
-        records = self.spotify_lookup("fetching ISRCs", lambda s: spotify.tracks_by_ids(s, list(missing)), none)
-        for record in records:
-            if record.isrc and record.id in missing:
-                missing[record.id]["isrc"] = record.isrc
+        none: dict[str, str] = {}
+        isrcs = self.spotify_lookup("fetching ISRCs", lambda s: spotify.isrcs_of_tracks(s, list(missing)), none)
+        for track_id, isrc in isrcs.items():
+            if track_id in missing:
+                missing[track_id]["isrc"] = isrc
 
     def _extract_id(self, url: str) -> str | None:
         """The Spotify id in a bare id, an open.spotify.com URL or a spotify: URI; None for anything else (MBIDs)."""

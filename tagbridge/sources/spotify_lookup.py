@@ -57,6 +57,7 @@ __all__ = [
     "albums_by_ids",
     "track_by_id",
     "tracks_by_ids",
+    "isrcs_of_tracks",
     "tracks_by_isrc",
     "albums_by_upc",
     "upc_forms",
@@ -194,6 +195,18 @@ def _complete(session: SpotifySession, album: AlbumJson) -> Lookup[AlbumRecord]:
     return album_record(album, tracks, seed=seed)
 
 
+def _batch_worth_it(session: SpotifySession, count: int) -> bool:
+    """Whether a batch call (``?ids=``) is worth trying for ``count`` ids.
+
+    Never on the seed clone or while the dialect is unknown, nor once a batch was refused.
+    While untried, only for three ids or more: Development Mode refuses batches, and the
+    refused probe plus two single lookups would cost more than the two alone.
+    """
+    if session.dialect != "spec" or session.batch_ok is False or count < 2:
+        return False
+    return session.batch_ok is True or count >= 3
+
+
 def album_by_id(session: SpotifySession, album_id: str) -> Lookup[AlbumRecord | None]:
     """The album with all its tracks; None when the service has no such album (404, or the seed clone's 500)."""
     response = yield from session.send(f"/albums/{album_id}", seed_5xx_is_answer=True, shape=read_album)
@@ -218,7 +231,7 @@ def albums_by_ids(session: SpotifySession, ids: Sequence[str]) -> Lookup[list[Al
     wanted = list(dict.fromkeys(ids))
     found: list[AlbumRecord] = []
     while wanted:
-        if session.dialect != "spec" or session.batch_ok is False or len(wanted) == 1:
+        if not _batch_worth_it(session, len(wanted)):
             record = yield from album_by_id(session, wanted.pop(0))
             if record is not None:
                 found.append(record)
@@ -287,24 +300,51 @@ def tracks_by_ids(session: SpotifySession, ids: Sequence[str]) -> Lookup[list[Tr
     wanted = list(dict.fromkeys(ids))
     found: list[TrackRecord] = []
     while wanted:
-        if session.dialect != "spec" or session.batch_ok is False or len(wanted) == 1:
-            record = yield from track_by_id(session, wanted.pop(0))
-            if record is not None:
-                found.append(record)
-            continue
-        chunk, wanted = wanted[:_TRACK_BATCH], wanted[_TRACK_BATCH:]
-        response = yield from session.send("/tracks", (("ids", ",".join(chunk)),), shape=read_tracks_batch)
-        if response.status in (403, 404):
-            _log.info("spotify: batch /tracks?ids= answered %d; using single lookups", response.status)
-            session.batch_ok = False
-            wanted = chunk + wanted
-            continue
-        tracks = read_tracks_batch(read_json(response))
-        if tracks is None:
-            raise BadResponse(SOURCE, response.url, "batch answer has no 'tracks' list")
-        session.batch_ok = True
-        found.extend(_track_records(t for t in tracks if t is not None))
+        if _batch_worth_it(session, len(wanted)):
+            chunk = wanted[:_TRACK_BATCH]
+            batch = yield from _tracks_batch(session, chunk)
+            if batch is not None:
+                found.extend(batch)
+                wanted = wanted[len(chunk):]
+                continue
+        record = yield from track_by_id(session, wanted.pop(0))
+        if record is not None:
+            found.append(record)
     return found
+
+
+def _tracks_batch(session: SpotifySession, chunk: Sequence[str]) -> Lookup[list[TrackRecord] | None]:
+    """One ``/tracks?ids=`` call; None (remembered in the session) when the service refuses batches."""
+    response = yield from session.send("/tracks", (("ids", ",".join(chunk)),), shape=read_tracks_batch)
+    if response.status in (403, 404):
+        _log.info("spotify: batch /tracks?ids= answered %d; using single lookups", response.status)
+        session.batch_ok = False
+        return None
+    tracks = read_tracks_batch(read_json(response))
+    if tracks is None:
+        raise BadResponse(SOURCE, response.url, "batch answer has no 'tracks' list")
+    session.batch_ok = True
+    return _track_records(t for t in tracks if t is not None)
+
+
+def isrcs_of_tracks(session: SpotifySession, ids: Sequence[str]) -> Lookup[dict[str, str]]:
+    """The ISRC of each track id that has one, fetched as cheaply as the service allows.
+
+    An album's track list (simplified track objects) carries no ISRCs, so they come from the
+    tracks themselves. The first track is asked alone: when the service withholds
+    ``external_ids`` (Development Mode may), it says so for one request and nothing more is
+    asked, here or later in the session. The rest come in batches where allowed, else singly.
+    """
+    wanted = list(dict.fromkeys(ids))
+    if not wanted or session.isrcs_hidden:
+        return {}
+    first = yield from track_by_id(session, wanted[0])
+    if first is not None and not first.isrc:
+        _log.info("spotify: tracks come without ISRCs here (external_ids withheld); not asking for more")
+        session.isrcs_hidden = True
+        return {}
+    records = ([first] if first is not None else []) + (yield from tracks_by_ids(session, wanted[1:]))
+    return {r.id: r.isrc for r in records if r.isrc}
 
 
 def _on_seed(session: SpotifySession) -> bool:
@@ -332,12 +372,18 @@ def tracks_by_isrc(session: SpotifySession, isrc: str) -> Lookup[list[TrackRecor
     page = read_track_search(read_json(response))
     if page is None:
         raise BadResponse(SOURCE, response.url, "search answer has no 'tracks' paging object")
-    hits = [t for t in page[0] if (t.get("isrc") or "").upper() == code]
-    if len(hits) < len(page[0]):
-        _log.debug("spotify: isrc:%s also found %d track(s) with another ISRC", code, len(page[0]) - len(hits))
-    return [
-        _with_match(r, f"ISRC {code} search, the track's ISRC agrees") for r in _track_records(hits)
-    ]
+    shown = [t for t in page[0] if t.get("isrc")]
+    hits = [t for t in shown if str(t.get("isrc")).upper() == code]
+    if len(hits) < len(shown):
+        _log.debug("spotify: isrc:%s also found %d track(s) with another ISRC", code, len(shown) - len(hits))
+    found = [_with_match(r, f"ISRC {code} search, the track's ISRC agrees") for r in _track_records(hits)]
+    # Development Mode may withhold external_ids: the service's own isrc: filter matched, but we
+    # cannot check it, so such a hit counts a notch under certain (as a hidden UPC does).
+    hidden = [t for t in page[0] if not t.get("isrc")]
+    found += [replace(r, match=MatchKind.ID, score=_UNCONFIRMED_UPC_SCORE,
+                      reasons=(f"ISRC {code} search", "the track does not show its ISRC to check"))
+              for r in _track_records(hidden)]
+    return found
 
 
 def _with_match(record: TrackRecord, reason: str) -> TrackRecord:

@@ -178,6 +178,21 @@ class SpotifyLearned:
     dialect: Dialect | None = None
     prefix: str | None = None
     batch_ok: bool | None = None
+    isrcs_hidden: bool | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """What is worth keeping between runs of one app against one service: batch and ISRC verdicts."""
+        return {"batch_ok": self.batch_ok, "isrcs_hidden": self.isrcs_hidden}
+
+    @classmethod
+    def from_json(cls, data: object) -> SpotifyLearned | None:
+        """The verdicts :meth:`to_json` wrote; None for anything else."""
+        if not isinstance(data, dict):
+            return None
+        batch, hidden = data.get("batch_ok"), data.get("isrcs_hidden")
+        if not all(v is None or isinstance(v, bool) for v in (batch, hidden)):
+            return None
+        return cls(batch_ok=batch, isrcs_hidden=hidden)
 
 
 class SpotifySession:
@@ -205,6 +220,8 @@ class SpotifySession:
         self.token_changed = False
         #: Whether batch ``/albums?ids=`` works here: None until tried.
         self.batch_ok: bool | None = None
+        #: True once a track came back without its ISRC: the service withholds external_ids.
+        self.isrcs_hidden: bool | None = None
         self._clock = clock
         self._base = settings.spotify_api_url.rstrip("/")
         self._dialect: Dialect | None
@@ -220,6 +237,7 @@ class SpotifySession:
             self._dialect, self._prefix = ("spec" if stated == "spec" else None), None
         if learned is not None:
             self.batch_ok = learned.batch_ok
+            self.isrcs_hidden = learned.isrcs_hidden
             if self._prefix is None and learned.prefix is not None:
                 self._prefix = learned.prefix
                 self._dialect = self._dialect or learned.dialect
@@ -228,7 +246,8 @@ class SpotifySession:
 
     def learned(self) -> SpotifyLearned:
         """What this session found out, for the next session to start from."""
-        return SpotifyLearned(dialect=self._dialect, prefix=self._prefix, batch_ok=self.batch_ok)
+        return SpotifyLearned(dialect=self._dialect, prefix=self._prefix, batch_ok=self.batch_ok,
+                              isrcs_hidden=self.isrcs_hidden)
 
     def __repr__(self) -> str:
         token = "none" if self.token is None else f"expires at {self.token.expires_at:.0f}"

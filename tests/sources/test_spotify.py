@@ -179,20 +179,34 @@ def test_batch_albums_come_back_in_order_in_one_request() -> None:
 
 
 def test_batch_403_falls_back_to_single_lookups_and_is_remembered() -> None:
+    gone = "0000000000000000000000"
     driver = ReplayDriver([
         ("/v1/albums", canned("swaj_error_403_modern_status_message.json", 403)),
         (f"/v1/albums/{SMILE}", canned("harmony_album_10FLjwfpbxLmW8c25Xyc2N.json")),
         (f"/v1/albums/{HITS}/tracks", canned("harmony_album_32nryzA6XBCX9ZUspVc1yz_tracks_offset50.json")),
         (f"/v1/albums/{HITS}", canned("harmony_album_32nryzA6XBCX9ZUspVc1yz_tracks_paged.json")),
+        (f"/v1/albums/{gone}", canned("zmb3_inline_error_404_non_existing_id.json", 404)),
     ])
     s = session()
-    albums = driver.run(albums_by_ids(s, [SMILE, HITS]))
+    albums = driver.run(albums_by_ids(s, [SMILE, HITS, gone]))
     assert [a.id for a in albums] == [SMILE, HITS] and s.batch_ok is False
     assert [urlsplit(r.url).path for r in driver.requests] == [
-        "/v1/albums", f"/v1/albums/{SMILE}", f"/v1/albums/{HITS}", f"/v1/albums/{HITS}/tracks"]
+        "/v1/albums", f"/v1/albums/{SMILE}", f"/v1/albums/{HITS}", f"/v1/albums/{HITS}/tracks", f"/v1/albums/{gone}"]
     driver.requests.clear()
-    driver.run(albums_by_ids(s, [SMILE, HITS]))
+    driver.run(albums_by_ids(s, [SMILE, HITS, gone]))
     assert "/v1/albums" not in [urlsplit(r.url).path for r in driver.requests], "the batch is not tried again"
+
+
+def test_two_ids_are_fetched_singly_while_batches_are_untried() -> None:
+    # A refused probe and two single lookups would cost three requests where two do.
+    driver = ReplayDriver([
+        (f"/v1/albums/{SMILE}", canned("harmony_album_10FLjwfpbxLmW8c25Xyc2N.json")),
+        (f"/v1/albums/{HITS}/tracks", canned("harmony_album_32nryzA6XBCX9ZUspVc1yz_tracks_offset50.json")),
+        (f"/v1/albums/{HITS}", canned("harmony_album_32nryzA6XBCX9ZUspVc1yz_tracks_paged.json")),
+    ])
+    s = session()
+    assert [a.id for a in driver.run(albums_by_ids(s, [SMILE, HITS]))] == [SMILE, HITS]
+    assert "/v1/albums" not in [urlsplit(r.url).path for r in driver.requests] and s.batch_ok is None
 
 
 # --- UPC and ISRC ---------------------------------------------------------------------------
