@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -24,7 +25,7 @@ from typing import Any
 import beets.metadata_plugins as metadata_plugins
 import beets.plugins
 import pytest
-from beets.library import Library
+from beets.library import Album, Item, Library
 from beets.test.helper import ImportHelper, PluginMixin
 
 from audio import OUTRUN, SampleTrack, album_tracks, write_album
@@ -35,7 +36,7 @@ from images import jpeg, png
 from recorded_server import Answer, RecordedServer, _handler
 from shared_paths import recorded
 
-__all__ = ["Beets", "Beet", "dead_url", "fast_options", "clone_options", "art_clone_for", "serve_caa_release",
+__all__ = ["Beets", "Beet", "add_album_as_is", "dead_url", "fast_options", "clone_options", "art_clone_for", "serve_caa_release",
            "CAA_RELEASE"]
 
 #: A release whose recorded CAA index has one approved front image.
@@ -131,13 +132,20 @@ class Beets(PluginMixin, ImportHelper):
 
 @pytest.fixture
 def beets_lib(tmp_path: Path) -> Iterator[Beets]:
-    """beets in-process; see :class:`Beets`."""
+    """beets in-process; see :class:`Beets`.
+
+    A command run in-process gives beets' logger a handler on that test's captured stderr; it is
+    removed afterwards, or later tests would log to a closed stream.
+    """
+    beets_logger = logging.getLogger("beets")
+    handlers = list(beets_logger.handlers)
     helper = Beets(tmp_path)
     helper.setup_beets()
     try:
         yield helper
     finally:
         helper.teardown_beets()
+        beets_logger.handlers = handlers
 
 
 # --- the real beet command ----------------------------------------------------------------------
@@ -220,6 +228,16 @@ def outrun_by_names(tmp_path: Path, outrun: list[SampleTrack]) -> Path:
     return directory.parent
 
 
+def add_album_as_is(lib: Library, directory: Path, tracks: Sequence[SampleTrack], title: str,
+                    **fields: Any) -> Album:
+    """An album as beets keeps one imported as-is (files tagged by names, albumartist set), ``fields`` on top."""
+    items = [Item.from_path(p) for p in write_album(directory, tracks, names=True, album=title)]
+    album = lib.add_album(items)
+    album.update({"albumartist": items[0].artist, **fields})
+    album.store()
+    return album
+
+
 # --- the image server and a Spotify clone whose covers it serves ---------------------------------
 
 @pytest.fixture
@@ -246,18 +264,18 @@ def images(recorded_server: RecordedServer) -> RecordedServer:
     return recorded_server
 
 
-def art_clone_for(sample: Sample, album_id: str, covers: Sequence[tuple[str, int, int]]) -> SpecClone:
-    """A spec clone whose album ``album_id`` offers ``covers`` (url, width, height) instead of i.scdn.co's."""
-    rowid = sample.album_by_id[album_id]["rowid"]
-    rows = tuple({"url": url, "width": w, "height": h} for url, w, h in covers)
-    patched = dataclasses.replace(sample, album_images={**sample.album_images, rowid: rows})
-    return SpecClone(patched)  # type: ignore[arg-type]
+def art_clone_for(sample: Sample, covers: dict[str, Sequence[tuple[str, int, int]]]) -> SpecClone:
+    """A spec clone whose albums (by id) offer the given covers (url, width, height) instead of i.scdn.co's."""
+    images = dict(sample.album_images)
+    for album_id, offered in covers.items():
+        images[sample.album_by_id[album_id]["rowid"]] = tuple({"url": u, "width": w, "height": h} for u, w, h in offered)
+    return SpecClone(dataclasses.replace(sample, album_images=images))  # type: ignore[arg-type]
 
 
 @pytest.fixture
 def art_clone(sample: Sample, images: RecordedServer) -> Iterator[SpecClone]:
     """A running spec clone whose OutRun cover is ``images``' 640x640 PNG."""
-    server = art_clone_for(sample, OUTRUN, [(f"{images.url}/img/cover-640.png", 640, 640)])
+    server = art_clone_for(sample, {OUTRUN: [(f"{images.url}/img/cover-640.png", 640, 640)]})
     with server.running():
         yield server
 

@@ -7,17 +7,18 @@ arrives cut off must never replace the art an album has.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from beets.library import Album, Item, Library
+from beets.library import Album, Library
 from beets.util.artresizer import ArtResizer
 from beetsplug.fetchart import FetchArtPlugin
 
-from audio import OUTRUN, OUTRUN_UPC, SampleTrack, write_album
+from audio import OUTRUN, OUTRUN_UPC, SampleTrack
 from beetsplug.tagbridge.art import TagbridgeArtSource
-from conftest import CAA_RELEASE, Beet, Beets, clone_options, fast_options, serve_caa_release
+from conftest import CAA_RELEASE, Beet, Beets, add_album_as_is, clone_options, fast_options, serve_caa_release
 from fakes.spec_clone import SpecClone
 from images import png
 from recorded_server import Answer, RecordedServer
@@ -25,15 +26,11 @@ from recorded_server import Answer, RecordedServer
 SERVED = png(640, 640)  # what the ``images`` fixture serves at /img/cover-640.png
 
 
-def add_outrun(beets_lib: Beets, tmp_path: Path, outrun: list[SampleTrack], **fields: Any) -> Album:
+def add_outrun(lib: Library, root: Path, outrun: list[SampleTrack], **fields: Any) -> Album:
     """OutRun in the library as an earlier tagbridge import left it (files in their own directory)."""
-    directory = tmp_path / "library" / "Kavinsky" / "OutRun"
-    items = [Item.from_path(p) for p in write_album(directory, outrun, names=True, album="OutRun")]
-    album = beets_lib.lib.add_album(items)
-    album.update({"albumartist": "Kavinsky", "album": "OutRun", "spotify_album_id": OUTRUN,
-                  "mb_albumid": OUTRUN, "data_source": "tagbridge", "barcode": OUTRUN_UPC[2:], **fields})
-    album.store()
-    return album
+    return add_album_as_is(lib, root / "Kavinsky" / "OutRun", outrun, "OutRun", **{
+        "spotify_album_id": OUTRUN, "mb_albumid": OUTRUN, "data_source": "tagbridge",
+        "barcode": OUTRUN_UPC[2:], **fields})
 
 
 def cover_bytes(album: Album) -> bytes | None:
@@ -58,7 +55,7 @@ def test_tagbridge_first_lets_fetchart_name_the_source(beets_lib: Beets, art_clo
     beets_lib.load("tagbridge", "fetchart", tagbridge=art_options(tmp_path, art_clone),
                    fetchart={"sources": ["filesystem", "tagbridge"], "auto": False})
     assert fetchart_sources(beets_lib) == ["filesystem", "tagbridge"]
-    album = add_outrun(beets_lib, tmp_path, outrun)
+    album = add_outrun(beets_lib.lib, tmp_path / "music", outrun)
     beets_lib.run_command("fetchart", "-f")
     assert cover_bytes(album) == SERVED, "the Spotify clone's cover, byte for byte"
     assert Path(album.artpath.decode()).suffix == ".png", "named for what the bytes are"
@@ -69,10 +66,19 @@ def test_fetchart_first_gets_the_source_before_its_first_web_source(
     beets_lib.load("fetchart", "tagbridge", tagbridge=art_options(tmp_path, art_clone),
                    fetchart={"sources": ["filesystem", "cover_art_url"], "auto": False})
     assert fetchart_sources(beets_lib) == ["filesystem", "tagbridge", "cover_art_url"]
-    album = add_outrun(beets_lib, tmp_path, outrun)
+    album = add_outrun(beets_lib.lib, tmp_path / "music", outrun)
     beets_lib.run_command("fetchart", "-f")
     assert cover_bytes(album) == SERVED
     assert art_clone.hits("/v1/albums/" + OUTRUN) >= 1, "the cover came through tagbridge's Spotify lookup"
+
+
+def test_fetchart_first_naming_tagbridge_fetches_art_on_import(
+        beets_lib: Beets, art_clone: SpecClone, outrun_by_names: Path, tmp_path: Path) -> None:
+    beets_lib.load("fetchart", "tagbridge", tagbridge=art_options(tmp_path, art_clone),
+                   fetchart={"sources": ["filesystem", "tagbridge"], "auto": True})
+    assert fetchart_sources(beets_lib) == ["filesystem", "tagbridge"], "fetchart loaded again, naming the source"
+    beets_lib.import_album(outrun_by_names)
+    assert cover_bytes(beets_lib.lib.albums()[0]) == SERVED
 
 
 def test_art_source_false_leaves_fetchart_alone(beets_lib: Beets, art_clone: SpecClone, tmp_path: Path) -> None:
@@ -87,7 +93,7 @@ def test_caa_cover_by_mbid_is_written_as_jpeg(beets_lib: Beets, recorded_server:
     beets_lib.load("tagbridge", "fetchart",
                    tagbridge=fast_options(tmp_path / "cache", sources=["caa"], urls={"caa": recorded_server.url}),
                    fetchart={"sources": ["tagbridge"], "auto": False})
-    album = add_outrun(beets_lib, tmp_path, outrun, mb_albumid=CAA_RELEASE)
+    album = add_outrun(beets_lib.lib, tmp_path / "music", outrun, mb_albumid=CAA_RELEASE)
     beets_lib.run_command("fetchart", "-f")
     assert cover_bytes(album) == cover
     assert Path(album.artpath.decode()).suffix == ".jpg"
@@ -100,7 +106,7 @@ def test_fetchart_minwidth_still_applies(beets_lib: Beets, art_clone: SpecClone,
                                          outrun: list[SampleTrack]) -> None:
     beets_lib.load("tagbridge", "fetchart", tagbridge=art_options(tmp_path, art_clone),
                    fetchart={"sources": ["tagbridge"], "auto": False, "minwidth": 1000})
-    album = add_outrun(beets_lib, tmp_path, outrun)
+    album = add_outrun(beets_lib.lib, tmp_path / "music", outrun)
     beets_lib.run_command("fetchart", "-f")
     assert cover_bytes(album) is None, "a 640 px cover is under minwidth 1000: fetchart writes nothing"
 
@@ -122,7 +128,7 @@ def test_a_bad_download_never_replaces_existing_art(beets_lib: Beets, art_clone:
     images.routes.insert(0, ("/img/cover-640.png", {}, [answer]))
     beets_lib.load("tagbridge", "fetchart", tagbridge=art_options(tmp_path, art_clone),
                    fetchart={"sources": ["filesystem", "tagbridge"], "auto": False})
-    album = add_outrun(beets_lib, tmp_path, outrun)
+    album = add_outrun(beets_lib.lib, tmp_path / "music", outrun)
     old = png(500, 500, rgb=(10, 200, 10))
     existing = tmp_path / "old-cover.png"
     existing.write_bytes(old)
@@ -148,32 +154,31 @@ def without_beets_plugin_warning(stderr: str) -> str:
     return head + "".join(lines[end + 1:])
 
 
-def beet_fetchart(beet: Beet, incoming: Path) -> Library:
-    proc = beet("import", "-q", str(incoming))
-    assert proc.returncode == 0 and "Traceback" not in without_beets_plugin_warning(proc.stderr), proc.stderr
+def beet_fetchart(beet: Beet, outrun: list[SampleTrack]) -> tuple[subprocess.CompletedProcess[str], Album]:
+    """``beet fetchart -f`` over a library holding OutRun: the command's result, and the album afterwards."""
+    lib = beet.open_library()
+    add_outrun(lib, beet.directory, outrun)
+    lib._close()
     proc = beet("fetchart", "-f")
     assert proc.returncode == 0 and "Traceback" not in without_beets_plugin_warning(proc.stderr), proc.stderr
     assert "Kavinsky - OutRun: found album art" in proc.stdout, proc.stdout + proc.stderr
-    return beet.open_library()
+    (album,) = beet.open_library().albums()
+    assert album.artpath and Path(album.artpath.decode()).read_bytes() == SERVED
+    return proc, album
 
 
-def test_beet_fetchart_writes_the_cover(beet: Beet, art_clone: SpecClone, outrun_by_names: Path) -> None:
+def test_beet_fetchart_writes_the_cover(beet: Beet, art_clone: SpecClone, outrun: list[SampleTrack]) -> None:
     beet.configure(["tagbridge", "fetchart"], tagbridge=art_options(beet.root, art_clone),
                    fetchart={"sources": ["filesystem", "tagbridge"], "auto": False})
-    (album,) = beet_fetchart(beet, outrun_by_names).albums()
-    assert Path(album.artpath.decode()).read_bytes() == SERVED
+    proc, album = beet_fetchart(beet, outrun)
+    assert "fetchart" not in proc.stderr, "no warning when tagbridge is listed first"
+    assert Path(album.artpath.decode()).name == "cover.png"
 
 
 def test_beet_fetchart_loaded_first_naming_tagbridge_still_works(beet: Beet, art_clone: SpecClone,
-                                                                outrun_by_names: Path) -> None:
+                                                                outrun: list[SampleTrack]) -> None:
     beet.configure(["fetchart", "tagbridge"], tagbridge=art_options(beet.root, art_clone),
-                   fetchart={"sources": ["filesystem", "tagbridge"], "auto": True})
-    proc = beet("import", "-q", str(outrun_by_names))
-    assert proc.returncode == 0, proc.stderr
+                   fetchart={"sources": ["filesystem", "tagbridge"], "auto": False})
+    proc, _album = beet_fetchart(beet, outrun)
     assert "** error loading plugin fetchart" in proc.stderr, "beets' own warning about the first load"
     assert "list tagbridge before fetchart" in proc.stderr, "the user is told how to avoid it"
-    assert "Traceback" not in without_beets_plugin_warning(proc.stderr), proc.stderr
-    (album,) = beet.open_library().albums()
-    assert album.artpath and Path(album.artpath.decode()).read_bytes() == SERVED, "fetchart fetched art on import"
-    proc = beet("fetchart")
-    assert proc.returncode == 0 and "Kavinsky - OutRun: has album art" in proc.stdout, proc.stdout + proc.stderr
