@@ -134,18 +134,27 @@ class Beets(PluginMixin, ImportHelper):
 def beets_lib(tmp_path: Path) -> Iterator[Beets]:
     """beets in-process; see :class:`Beets`.
 
-    A command run in-process gives beets' logger a handler on that test's captured stderr; it is
-    removed afterwards, or later tests would log to a closed stream.
+    Loggers are process-wide and both sides change them: a command run in-process gives beets'
+    logger a handler on that test's captured stderr, and the plugin routes the core's "tagbridge"
+    logger into beets (no propagation). Both are put back afterwards, or later tests would log
+    to a closed stream or find the core's records missing from caplog.
     """
-    beets_logger = logging.getLogger("beets")
-    handlers = list(beets_logger.handlers)
+    saved = {name: _logger_state(name) for name in ("beets", "tagbridge")}
     helper = Beets(tmp_path)
     helper.setup_beets()
     try:
         yield helper
     finally:
         helper.teardown_beets()
-        beets_logger.handlers = handlers
+        for name, (handlers, level, propagate) in saved.items():
+            logger = logging.getLogger(name)
+            logger.handlers, logger.propagate = handlers, propagate
+            logger.setLevel(level)
+
+
+def _logger_state(name: str) -> tuple[list[logging.Handler], int, bool]:
+    logger = logging.getLogger(name)
+    return list(logger.handlers), logger.level, logger.propagate
 
 
 # --- the real beet command ----------------------------------------------------------------------
