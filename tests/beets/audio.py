@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import mediafile
-
 from fakes.annas import Sample, TrackRow
 
-__all__ = ["SampleTrack", "album_tracks", "write_wav", "write_album", "OUTRUN", "SUBSTANCE", "OUTRUN_UPC"]
+__all__ = ["OUTRUN", "OUTRUN_UPC", "SUBSTANCE", "SampleTrack", "album_tracks", "write_album", "write_wav"]
 
 #: Kavinsky, "OutRun": 13 tracks, UPC 00602537292066 (beets stores 602537292066).
 OUTRUN = "3bRM4GQgoFjBRRzhp87Ugb"

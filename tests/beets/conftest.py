@@ -17,18 +17,17 @@ import socket
 import subprocess
 import sys
 import threading
-from http.server import ThreadingHTTPServer
 from collections.abc import Iterator, Sequence
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import beets.metadata_plugins as metadata_plugins
 import beets.plugins
 import pytest
+from audio import OUTRUN, SampleTrack, album_tracks, write_album
+from beets import metadata_plugins
 from beets.library import Album, Item, Library
 from beets.test.helper import ImportHelper, PluginMixin
-
-from audio import OUTRUN, SampleTrack, album_tracks, write_album
 from fakes.annas import Sample, sample_or_skip
 from fakes.fixtures import seed_clone, spec_clone  # noqa: F401 - fixtures used by the tests here
 from fakes.spec_clone import SpecClone
@@ -36,8 +35,19 @@ from images import jpeg, png
 from recorded_server import Answer, RecordedServer, _handler
 from shared_paths import recorded
 
-__all__ = ["Beets", "Beet", "add_album_as_is", "dead_url", "fast_options", "clone_options", "art_clone_for", "serve_caa_release",
-           "CAA_RELEASE"]
+__all__ = [
+    "CAA_RELEASE",
+    "Beet",
+    "Beets",
+    "add_album_as_is",
+    "art_bytes",
+    "art_clone_for",
+    "art_path",
+    "clone_options",
+    "dead_url",
+    "fast_options",
+    "serve_caa_release",
+]
 
 #: A release whose recorded CAA index has one approved front image.
 CAA_RELEASE = "e276296d-0e1a-40bb-ac14-7a95f1ca7ff0"
@@ -245,6 +255,18 @@ def add_album_as_is(lib: Library, directory: Path, tracks: Sequence[SampleTrack]
     album.update({"albumartist": items[0].artist, **fields})
     album.store()
     return album
+
+
+def art_path(album: Album) -> Path | None:
+    """Where the album's art is, as the library has it now; None without art."""
+    album.load()
+    return Path(os.fsdecode(album.artpath)) if album.artpath else None
+
+
+def art_bytes(album: Album) -> bytes | None:
+    """The album's art file's bytes, as the library has it now; None without art."""
+    path = art_path(album)
+    return path.read_bytes() if path else None
 
 
 # --- the image server and a Spotify clone whose covers it serves ---------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import struct
 import zlib
 
-__all__ = ["png", "jpeg"]
+__all__ = ["jpeg", "png"]
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:

@@ -6,14 +6,22 @@ art. A spec clone over the sample offers their covers from a local image server.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from beets.library import Album, Library
-
 from audio import OUTRUN, SUBSTANCE, album_tracks
-from conftest import Beet, Beets, add_album_as_is, art_clone_for, clone_options, fast_options
+from beets.library import Album, Library
+from conftest import (
+    Beet,
+    Beets,
+    add_album_as_is,
+    art_bytes,
+    art_clone_for,
+    clone_options,
+    fast_options,
+)
 from fakes.annas import Sample
 from fakes.spec_clone import SpecClone
 from images import png
@@ -82,7 +90,7 @@ def test_apply_sets_whole_art_and_the_spotify_ids(beets_lib: Beets, library: lis
     assert "  spotify: set spotify_album_id 3bRM4GQgoFjBRRzhp87Ugb and 13 of 13 track ids" in out, out
     outrun, substance = library
     outrun.load()
-    assert Path(outrun.artpath.decode()).read_bytes() == OUTRUN_COVER
+    assert art_bytes(outrun) == OUTRUN_COVER
     assert outrun["spotify_album_id"] == OUTRUN
     expected = {t.number: t.id for t in album_tracks(sample, OUTRUN)}
     assert {i.track: i["spotify_track_id"] for i in outrun.items()} == expected
@@ -95,15 +103,15 @@ def test_apply_keeps_existing_art_unless_forced(beets_lib: Beets, library: list[
     outrun = library[0]
     old = tmp_path / "old.png"
     old.write_bytes(png(300, 300, rgb=(0, 0, 0)))
-    outrun.set_art(str(old))
+    outrun.set_art(os.fsencode(old))
     outrun.store()
     out = run(beets_lib, capsys, "--apply", "--no-spotify", "album:OutRun")
     assert "  art: kept the art the album has (--force replaces it)" in out
     outrun.load()
-    assert Path(outrun.artpath.decode()).read_bytes() == old.read_bytes()
+    assert art_bytes(outrun) == old.read_bytes()
     run(beets_lib, capsys, "--apply", "--force", "--no-spotify", "album:OutRun")
     outrun.load()
-    assert Path(outrun.artpath.decode()).read_bytes() == OUTRUN_COVER
+    assert art_bytes(outrun) == OUTRUN_COVER
 
 
 def test_apply_never_sets_a_cut_off_image(beets_lib: Beets, library: list[Album], recorded_server: RecordedServer,
@@ -150,6 +158,6 @@ def test_beet_tagbridge_dry_run_then_apply(beet: Beet, covers_clone: SpecClone, 
     applied = beet("tagbridge", "--apply")
     assert applied.returncode == 0 and "Traceback" not in applied.stderr, applied.stderr
     albums = {a.album: a for a in beet.open_library().albums()}
-    assert Path(albums["Substance"].artpath.decode()).read_bytes() == SUBSTANCE_COVER
+    assert art_bytes(albums["Substance"]) == SUBSTANCE_COVER
     assert albums["Substance"]["spotify_album_id"] == SUBSTANCE
     assert len({i["spotify_track_id"] for i in albums["Substance"].items()}) == 24

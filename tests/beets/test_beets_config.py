@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from beets.exceptions import UserError
-
 from conftest import Beet, Beets, fast_options
 from fakes.spec_clone import SpecClone
 

@@ -15,15 +15,15 @@ from pathlib import Path
 
 import mediafile
 import pytest
-from beets.library import Item, Library
-
 from audio import OUTRUN, SUBSTANCE, SampleTrack, album_tracks, write_album
-from beetsplug.tagbridge import TagbridgePlugin
+from beets.library import Item, Library
 from conftest import Beet, Beets, clone_options, fast_options
 from fakes import Reply, Request
 from fakes.annas import Sample
 from fakes.seed_clone import SeedClone
 from fakes.spec_clone import SpecClone
+
+from beetsplug.tagbridge import TagbridgePlugin
 
 MBID = "6ef6e6cd-0d7c-4a9b-9a7d-6d2f6c0d7a1e"
 
@@ -226,10 +226,10 @@ def test_an_unknown_album_id_is_none(beets_lib: Beets, spec_clone: SpecClone, tm
 
 # --- thread safety ------------------------------------------------------------------------------
 
-def ask_from_threads(plugin: TagbridgePlugin, items: list[Item], threads: int = 8) -> list[list[str]]:
+def ask_from_threads(plugin: TagbridgePlugin, items: list[Item], threads: int = 8) -> list[list[str | None]]:
     """``plugin.candidates`` from ``threads`` threads released at the same moment, as beets' pool does."""
     start = threading.Barrier(threads)
-    found: list[list[str]] = []
+    found: list[list[str | None]] = []
     errors: list[BaseException] = []
 
     def ask() -> None:
