@@ -16,6 +16,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from http.server import ThreadingHTTPServer
@@ -141,14 +142,16 @@ class Beets(PluginMixin, ImportHelper):
 
 
 @pytest.fixture
-def beets_lib(tmp_path: Path) -> Iterator[Beets]:
+def beets_lib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Beets]:
     """beets in-process; see :class:`Beets`.
 
     Loggers are process-wide and both sides change them: a command run in-process gives beets'
     logger a handler on that test's captured stderr, and the plugin routes the core's "tagbridge"
     logger into beets (no propagation). Both are put back afterwards, or later tests would log
-    to a closed stream or find the core's records missing from caplog.
+    to a closed stream or find the core's records missing from caplog. Temporary files (fetchart
+    keeps a copy of each image it set) go under ``tmp_path``, not the system's /tmp/beets.
     """
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     saved = {name: _logger_state(name) for name in ("beets", "tagbridge")}
     helper = Beets(tmp_path)
     helper.setup_beets()
@@ -212,7 +215,9 @@ class Beet:
 
     def __call__(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TAGBRIDGE_")}
-        env.update(HOME=str(self.root), BEETSDIR=str(self.root), PYTHONWARNINGS="ignore")
+        temp = self.root / "tmp"  # fetchart keeps a copy of each image it set in the temporary directory
+        temp.mkdir(exist_ok=True)
+        env.update(HOME=str(self.root), BEETSDIR=str(self.root), TMPDIR=str(temp), PYTHONWARNINGS="ignore")
         command = [sys.executable, "-m", "beets", "-c", str(self.config_path), *args]
         return subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
