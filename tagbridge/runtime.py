@@ -12,6 +12,8 @@ options or output, and Picard, whose web service replaces the sync driver.
 
 from __future__ import annotations
 
+import logging
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -21,6 +23,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
 from tagbridge.core.config import Settings
+from tagbridge.core.errors import TagbridgeError
 from tagbridge.core.http import Lookup
 from tagbridge.core.model import AlbumQuery, ArtResolution
 from tagbridge.sources.registry import rate_limits
@@ -33,6 +36,22 @@ if TYPE_CHECKING:  # the driver pulls in requests; import it only when a Runtime
 __all__ = ["Runtime", "cache_dir_for"]
 
 T = TypeVar("T")
+
+_log = logging.getLogger("tagbridge")
+
+
+def _usable_dir(path: Path, *, quiet: bool) -> bool:
+    """Whether the cache directory can be created and written; said once, in one line, when not."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".probe-"):
+            pass
+    except OSError as exc:
+        log = _log.debug if quiet else _log.warning
+        log("cannot use the cache directory %s (%s); going on without the HTTP and token caches, "
+            "with rate limits kept in memory", path, exc.strerror or exc)
+        return False
+    return True
 
 
 def cache_dir_for(settings: Settings, env: Mapping[str, str] | None = None) -> Path:
@@ -66,9 +85,10 @@ class Runtime:
         self.settings = settings
         self.cache_dir = cache_dir_for(settings, env)
         self._clock = clock
+        usable = _usable_dir(self.cache_dir, quiet=not cache_read)
         self.driver: SyncDriver = SyncDriver(DriverOptions(
-            cache_path=self.cache_dir / "http-cache.sqlite",
-            ratelimit_path=self.cache_dir / "ratelimit.sqlite",
+            cache_path=self.cache_dir / "http-cache.sqlite" if usable else None,
+            ratelimit_path=self.cache_dir / "ratelimit.sqlite" if usable else None,
             cache_read=cache_read,
             cache_write=cache_write,
             rates=rate_limits(settings),
@@ -78,9 +98,11 @@ class Runtime:
             sleep=sleep,
         ))
         self._lock = threading.Lock()
+        #: Held while one thread fetches the shared token, so parallel lookups fetch it once.
+        self._token_lock = threading.Lock()
         self._token_cache: TokenCache | None = None
         creds = settings.spotify_credentials
-        if creds and settings.spotify_token_url:
+        if creds and settings.spotify_token_url and usable:
             self._token_cache = TokenCache(self.cache_dir, creds[0], settings.spotify_token_url)
         self._token: SpotifyToken | None = None
         self._token_loaded = False
@@ -104,6 +126,8 @@ class Runtime:
                 self._token = SpotifyToken.from_json(stored) if stored else None
                 self._learned = SpotifyLearned.from_json(stored.get("learned")) if stored else None
                 self._token_loaded = True
+        self._share_a_token()
+        with self._lock:
             session = SpotifySession(self.settings, clock=self._clock, token=self._token, learned=self._learned)
         try:
             yield session
@@ -117,6 +141,27 @@ class Runtime:
                 if self._token_cache is not None and self._token is not None and (
                         session.token_changed or verdicts_changed):
                     self._token_cache.save({**self._token.to_json(), "learned": learned.to_json()})
+
+    def _share_a_token(self) -> None:
+        """Fetch the shared token once, however many threads start a Spotify lookup at the same time."""
+        probe = SpotifySession(self.settings, clock=self._clock)
+        if not probe.uses_token or self.settings.spotify_credentials is None:
+            return
+        with self._token_lock:
+            with self._lock:
+                token = self._token
+            if token is not None and token.usable(self._clock()):
+                return
+            session = SpotifySession(self.settings, clock=self._clock, token=token)
+            try:
+                self.run(session.ensure_token())
+            except TagbridgeError:
+                return  # the lookup that needs it will meet the same failure and report it
+            with self._lock:
+                self._token = session.token
+                if self._token_cache is not None and session.token is not None:
+                    learned = self._learned.to_json() if self._learned else {}
+                    self._token_cache.save({**session.token.to_json(), "learned": learned})
 
     def resolve_art(self, query: AlbumQuery, *, probe: bool = False) -> ArtResolution:
         """Cover art for ``query``, ranked across the configured sources; see :func:`tagbridge.resolve.resolve_art`."""

@@ -27,13 +27,15 @@ from beetsplug.tagbridge.info import (
     album_info,
     evidence_from_items,
     query_for_album,
+    repair_by_isrc,
+    set_isrcs,
     track_info,
 )
 from tagbridge.core.config import Settings
 from tagbridge.core.errors import ConfigError, TagbridgeError
 from tagbridge.core.http import Lookup
 from tagbridge.core.model import ArtResolution
-from tagbridge.core.records import TrackRecord
+from tagbridge.core.records import AlbumRecord, TrackRecord
 from tagbridge.identify import find_spotify_albums, find_spotify_tracks
 from tagbridge.settings import settings_from_mapping
 from tagbridge.sources import spotify
@@ -98,6 +100,7 @@ class TagbridgePlugin(MetadataSourcePlugin):
         self._lock = threading.Lock()
         self._bad_config: str | None = None
         self._said_unusable = False
+        self._failed_sources: set[str] = set()
         try:
             self.settings = self._read_settings()
         except ConfigError as exc:
@@ -105,7 +108,8 @@ class TagbridgePlugin(MetadataSourcePlugin):
             self.settings = Settings()
         _forward_core_logs(self._log)
         self.register_listener("pluginload", self._on_pluginload)
-        self.register_listener("import_task_apply", self._fill_isrcs)
+        self.register_listener("import_task_choice", self._on_choice)
+        self.register_listener("import_task_apply", self._on_apply)
         self.register_listener("cli_exit", self._close)
 
     # --- configuration ------------------------------------------------------------------------
@@ -164,24 +168,41 @@ class TagbridgePlugin(MetadataSourcePlugin):
             with self.runtime.spotify() as session:
                 return self.runtime.run(make(session))
         except TagbridgeError as exc:
-            self._log.warning("{} failed: {}", what, exc)
+            self._say_failure(getattr(exc, "source", "spotify"), f"{what} failed: {exc}")
         except Exception as exc:  # noqa: BLE001 - the adapter boundary: nothing may abort an import
             self._log.warning("{} failed unexpectedly: {}", what, exc)
             self._log.debug("details", exc_info=True)
         return empty
+
+    def _say_failure(self, source: str, message: str) -> None:
+        """A source's failure: a warning the first time in this run, then only with -v.
+
+        A dead or rate-limited service fails for every album of an import; one line says it.
+        """
+        with self._lock:
+            first = source not in self._failed_sources
+            self._failed_sources.add(source)
+        if first:
+            self._log.warning("{} (later failures of {} show with -v)", message, source)
+        else:
+            self._log.debug("{}", message)  # beets shows info lines by default; this is for -v
 
     # --- the metadata source ------------------------------------------------------------------
 
     def candidates(self, items: Sequence[Item], artist: str, album: str, va_likely: bool) -> Iterable[AlbumInfo]:
         """Albums for ``items``: by a Spotify link, the ISRCs, the barcode, and only then by text."""
         evidence = evidence_from_items(items, "" if va_likely and not artist else artist, album)
-        found = self.spotify_lookup(f"looking up {artist} - {album}",
+        label = f"{artist} - {album}" if artist or album else f"{len(items)} files by their ISRCs"
+        found = self.spotify_lookup(f"looking up {label}",
                               lambda session: find_spotify_albums(session, evidence), None)
         if found is None:
             return []
         for passed in found.passed_over:
             self._log.debug("passed over {} - {}: {}", passed.artist, passed.title, "; ".join(passed.reasons))
-        return [album_info(record, self.settings) for record in found.records]
+        return [self._album_info(record) for record in found.records]
+
+    def _album_info(self, record: AlbumRecord) -> AlbumInfo:
+        return album_info(record, self.settings, cover_art_url=self.config["cover_art_url"].get(bool))
 
     def item_candidates(self, item: Item, artist: str, title: str) -> Iterable[TrackInfo]:
         """Tracks for one item: by its ISRC, else by text."""
@@ -192,28 +213,41 @@ class TagbridgePlugin(MetadataSourcePlugin):
                                                                           isrcs=isrcs), none)
         return [track_info(r) for r in records]
 
-    def _fill_isrcs(self, session: Any, task: Any) -> None:
-        """Give the chosen album's items their ISRCs before beets writes them.
+    def _on_choice(self, session: Any, task: Any) -> None:
+        """Once an album of ours is chosen: fetch its tracks' ISRCs and pair ISRC-tagged files by them.
 
-        An album's track list on Spotify (simplified track objects) carries no ISRCs, so they
-        are fetched for the one album the user chose, not for every candidate: one batch
-        ``/tracks?ids=`` where the service allows it, else one lookup a track, and none at all
-        once the service showed it withholds them (Development Mode may).
+        Spotify's album track lists carry no ISRCs, so they are fetched for the one album the
+        user chose, not for every candidate (see ``spotify.isrcs_of_tracks`` for the cost).
+        beets pairs files with tracks by title, length and number; files that carry only ISRCs
+        would pair by length alone, so their pairing is corrected by ISRC before beets applies it.
         """
+        match = getattr(task, "match", None)
+        info = getattr(match, "info", None)
+        if info is None or str(info.get("data_source") or "") != DATA_SOURCE:
+            return
+        tracks = list(info.tracks) if hasattr(info, "tracks") else [info]
+        wanted = [str(t.track_id) for t in tracks if t.track_id and not t.get("isrc")]
+        if wanted:
+            none: dict[str, str] = {}
+            found = self.spotify_lookup("fetching ISRCs", lambda s: spotify.isrcs_of_tracks(s, wanted), none)
+            set_isrcs(tracks, found)
+        mapping = getattr(match, "mapping", None)
+        if mapping is not None:
+            moved = repair_by_isrc(mapping)
+            if moved:
+                self._log.info("paired {} file(s) with their tracks by ISRC", moved)
+
+    def _on_apply(self, session: Any, task: Any) -> None:
+        """After beets applied the match: any file still without an ISRC gets its track's."""
         match = getattr(task, "match", None)
         info = getattr(match, "info", None)
         if info is None or str(info.get("data_source") or "") != DATA_SOURCE:
             return
         mapping = getattr(match, "mapping", None)
         pairs = list(mapping.items()) if mapping is not None else [(task.item, info)]
-        missing = {str(t.track_id): item for item, t in pairs if t.track_id and not item.get("isrc")}
-        if not missing:
-            return
-        none: dict[str, str] = {}
-        isrcs = self.spotify_lookup("fetching ISRCs", lambda s: spotify.isrcs_of_tracks(s, list(missing)), none)
-        for track_id, isrc in isrcs.items():
-            if track_id in missing:
-                missing[track_id]["isrc"] = isrc
+        for item, track in pairs:
+            if track.get("isrc") and not item.get("isrc"):
+                item["isrc"] = track["isrc"]
 
     def _extract_id(self, url: str) -> str | None:
         """The Spotify id in a bare id, an open.spotify.com URL or a spotify: URI; None for anything else (MBIDs)."""
@@ -231,7 +265,7 @@ class TagbridgePlugin(MetadataSourcePlugin):
         except ConfigError:
             return None
         record = self.spotify_lookup(f"album {spotify_id}", lambda s: spotify.album_by_id(s, spotify_id), None)
-        return album_info(record, self.settings) if record else None
+        return self._album_info(record) if record else None
 
     def track_for_id(self, track_id: str) -> TrackInfo | None:
         """The track with this Spotify id, URL or URI; None for other ids and unknown tracks."""
@@ -258,7 +292,7 @@ class TagbridgePlugin(MetadataSourcePlugin):
             return None
         for report in resolution.reports:
             if not report.ok:
-                self._log.info("{}", report.error)
+                self._say_failure(report.source, f"cover art for {album}: {report.error}")
         return resolution
 
     # --- the command --------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from beetsplug.fetchart import ART_SOURCES, Candidate, FetchArtPlugin, MetadataM
 
 from tagbridge.core.errors import TagbridgeError
 from tagbridge.core.model import MatchKind
-from tagbridge.sources.artwork import image_kind
+from tagbridge.sources.artwork import image_kind, image_size
 
 if TYPE_CHECKING:
     from beets.library import Album
@@ -83,6 +83,9 @@ class TagbridgeArtSource(RemoteArtSource):
         with open(path, "wb") as fh:
             fh.write(data)
         candidate.path = path
+        # The size read from the header lets fetchart apply minwidth and enforce_ratio even
+        # without an imaging backend installed.
+        candidate.size = image_size(data)
 
 
 def register_art_source() -> None:

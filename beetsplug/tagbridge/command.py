@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from beets import ui, util
 
-from beetsplug.tagbridge.info import evidence_from_items
+from beetsplug.tagbridge.info import evidence_from_items, pair_items
 from tagbridge.core.errors import TagbridgeError
 from tagbridge.core.model import ArtResolution, MatchKind
-from tagbridge.core.records import AlbumRecord, TrackRecord
+from tagbridge.core.records import AlbumRecord
 from tagbridge.identify import find_spotify_albums
 from tagbridge.sources.artwork import image_kind
 
@@ -137,21 +137,9 @@ def _spotify(plugin: TagbridgePlugin, album: Album, opts: Any) -> None:
 def _apply_ids(album: Album, items: list[Item], record: AlbumRecord) -> None:
     album["spotify_album_id"] = record.id
     album.store()
-    paired = _pair(items, record.tracks)
+    paired = pair_items(items, record.tracks)
     for item, track in paired:
         item["spotify_track_id"] = track.id
         item["spotify_album_id"] = record.id
         item.store()
     ui.print_(f"  spotify: set spotify_album_id {record.id} and {len(paired)} of {len(items)} track ids")
-
-
-def _pair(items: list[Item], tracks: Sequence[TrackRecord]) -> list[tuple[Item, TrackRecord]]:
-    """Items paired with tracks: by ISRC first; by disc and track number only when the counts agree."""
-    by_isrc = {t.isrc.upper(): t for t in tracks if t.isrc}
-    by_position = {((t.disc_number or 1), t.track_number): t for t in tracks} if len(items) == len(tracks) else {}
-    pairs = []
-    for item in items:
-        track = by_isrc.get(str(item.get("isrc") or "").upper()) or by_position.get((item.disc or 1, item.track))
-        if track is not None:
-            pairs.append((item, track))
-    return pairs

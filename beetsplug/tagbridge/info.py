@@ -22,7 +22,7 @@ from tagbridge.identify import AlbumEvidence
 from tagbridge.sources.spotify import art_candidates, parse_spotify_ref
 
 __all__ = ["DATA_SOURCE", "album_info", "track_info", "evidence_from_items", "query_for_album",
-           "spotify_album_id_of"]
+           "spotify_album_id_of", "set_isrcs", "repair_by_isrc", "pair_items"]
 
 #: Stored on every item tagged from this source, and how ``mbsync`` finds the plugin again.
 #: Distinct from beets' own "Spotify", so the two never claim each other's items.
@@ -69,14 +69,17 @@ def track_info(record: TrackRecord, *, index: int | None = None, medium_total: i
     )
 
 
-def album_info(record: AlbumRecord, settings: Settings) -> AlbumInfo:
-    """An album record as beets' ``AlbumInfo``: every field the record carries, and the cover it offers."""
+def album_info(record: AlbumRecord, settings: Settings, *, cover_art_url: bool = True) -> AlbumInfo:
+    """An album record as beets' ``AlbumInfo``: every field the record carries, and (unless
+    ``cover_art_url`` is off) the cover it offers, for fetchart's ``cover_art_url`` source."""
     ordered = sorted(record.tracks, key=lambda t: (t.disc_number or 1, t.track_number or 0))
     per_disc = Counter(t.disc_number or 1 for t in ordered)
     tracks = [track_info(t, index=i, medium_total=per_disc[t.disc_number or 1]) for i, t in enumerate(ordered, 1)]
     artist, artists, artist_id, artists_ids = _credit(record.artists)
     various = len(artists) == 1 and artists[0].casefold() == "various artists"
-    extra: dict[str, Any] = {"cover_art_url": _best_cover(record, settings)} if record.images else {}
+    extra: dict[str, Any] = {}
+    if cover_art_url and record.images:
+        extra["cover_art_url"] = _best_cover(record, settings)
     return AlbumInfo(
         tracks,
         album=record.title,
@@ -154,7 +157,7 @@ def query_for_album(album: Any) -> AlbumQuery:
     spotify_id = spotify_album_id_of(album) or (spotify_album_id_of(items[0]) if items else None)
     year = album.get("year") or None
     return AlbumQuery(
-        artist=album.get("albumartist") or album.get("artist") or "",
+        artist=album.get("albumartist") or "",
         album=album.get("album") or "",
         barcode=normalize_barcode(str(album.get("barcode") or "")),
         mbid=_mbid(album.get("mb_albumid"), "release"),
@@ -163,3 +166,52 @@ def query_for_album(album: Any) -> AlbumQuery:
         year=year if isinstance(year, int) and year > 0 else None,
         links=ArtLinks(spotify_album_ids=(spotify_id,) if spotify_id else ()),
     )
+
+
+def set_isrcs(tracks: Iterable[Any], isrcs: dict[str, str]) -> None:
+    """Give ``TrackInfo`` objects the ISRCs found for their track ids (before beets applies them)."""
+    for track in tracks:
+        code = isrcs.get(str(track.track_id))
+        if code:
+            track["isrc"] = code
+            for cached in ("raw_data", "item_data"):  # beets caches these on first use
+                track.__dict__.pop(cached, None)
+
+
+def repair_by_isrc(mapping: dict[Any, Any]) -> int:
+    """Re-pair files carrying ISRCs with the tracks of the same ISRC, in place; how many moved.
+
+    Only when every file with a known ISRC lands on a distinct track of the album: a partial or
+    contradictory pairing is left as beets made it.
+    """
+    by_isrc = {str(t.get("isrc")).upper(): t for t in mapping.values() if t.get("isrc")}
+    wanted = {item: by_isrc.get(str(item.get("isrc") or "").upper()) for item in mapping}
+    wanted = {item: track for item, track in wanted.items() if track is not None}
+    if not wanted or len({id(t) for t in wanted.values()}) != len(wanted):
+        return 0
+    taken = {id(t) for t in wanted.values()}
+    freed = [t for item, t in mapping.items() if item not in wanted and id(t) in taken]
+    if freed:
+        return 0  # a file without an ISRC holds a track another file claims by ISRC
+    moved = sum(mapping[item] is not track for item, track in wanted.items())
+    mapping.update(wanted)
+    return moved
+
+
+def pair_items(items: Sequence[Any], tracks: Sequence[TrackRecord]) -> list[tuple[Any, TrackRecord]]:
+    """Library items paired with an album's tracks: by ISRC first, then, when the counts agree,
+    by position (disc, then number), whichever way the items are numbered (per disc or across)."""
+    by_isrc = {t.isrc.upper(): t for t in tracks if t.isrc}
+    pairs: dict[int, tuple[Any, TrackRecord]] = {}
+    for n, item in enumerate(items):
+        track = by_isrc.get(str(item.get("isrc") or "").upper())
+        if track is not None:
+            pairs[n] = (item, track)
+    if len(items) == len(tracks):
+        ordered_items = sorted(range(len(items)), key=lambda n: (items[n].get("disc") or 1, items[n].get("track") or 0))
+        ordered_tracks = sorted(tracks, key=lambda t: (t.disc_number or 1, t.track_number or 0))
+        used = {id(t) for _i, t in pairs.values()}
+        for n, track in zip(ordered_items, ordered_tracks):
+            if n not in pairs and id(track) not in used:
+                pairs[n] = (items[n], track)
+    return [pairs[n] for n in sorted(pairs)]

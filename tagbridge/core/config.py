@@ -234,7 +234,8 @@ def _items(value: object, what: str) -> list[str]:
     if isinstance(value, (list, tuple)):
         raw = [_text(v, f"a {what} name") for v in value]
     else:
-        raw = [p.strip() for p in _text(value, f"a comma-separated {what} list").split(",")]
+        # "US,GB", "US, GB" and beets' own "US GB" all mean the same list.
+        raw = re.split(r"[,\s]+", _text(value, f"a comma-separated {what} list"))
     items = [i for i in raw if i]
     if not items:
         raise ConfigError(f"the {what} list is empty")

@@ -68,6 +68,10 @@ class DriverOptions:
     #: The most one ``SyncDriver.run`` may take, in seconds; None for no limit. Past it every
     #: further request of the run fails at once, and no wait that would end past it starts.
     run_deadline: float | None = None
+    #: After a service stopped answering in a run (a timeout, a refused or broken connection),
+    #: later runs skip it for this many seconds: an import of many albums while a service is
+    #: down costs its timeout once, not once per album. 0 turns it off.
+    down_for: float = 30.0
     user_agent: str = DEFAULT_USER_AGENT
     #: How often to wait out a 429 (or iTunes' empty 403) before handing it back to the source.
     max_rate_limit_retries: int = 2

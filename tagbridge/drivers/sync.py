@@ -17,7 +17,9 @@ most ``max_rate_limit_wait`` each per request). With ``run_deadline`` set, a run
 past it: each request's timeout is cut to the time left, no rate-limit wait starts that would
 end after it, and once it has passed every further request fails at once. (A DNS lookup in
 progress is the one thing no socket timeout bounds.) :meth:`SyncDriver.fetch` alone keeps no
-such bookkeeping: each call is bounded by its ``timeout`` and its rate-limit waits.
+such bookkeeping: each call is bounded by its ``timeout`` and its rate-limit waits. Across runs,
+a service that stopped answering is skipped for ``down_for`` seconds (30 by default), so a
+batch or an import of many albums pays for a dead service once, not once per album.
 
 Nothing on disk is required: a cache or rate-limit file that cannot be used is reported once
 (a WARNING on the "tagbridge" logger) and the driver goes on without the cache, or with the
@@ -32,6 +34,8 @@ to the thread running it.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from types import TracebackType
 from typing import TypeVar
 
@@ -62,6 +66,9 @@ class SyncDriver:
         if opts.cache_path is not None and (opts.cache_read or opts.cache_write):
             self._cache = HttpCache(opts.cache_path, expire=opts.cache_expire, quiet=not opts.cache_read)
         self._transport = Transport(opts)
+        #: service -> (when it stopped answering, the failure): later lookups skip it for ``down_for``.
+        self._down: dict[str, tuple[float, Unavailable]] = {}
+        self._down_lock = threading.Lock()
         redact_urllib3_logs()
 
     def run(self, lookup: Lookup[T]) -> T:
@@ -113,6 +120,7 @@ class SyncDriver:
     def _fetch_once(self, request: HttpRequest, run: _Run | None) -> HttpResponse:
         if run is not None:
             run.check(request)
+            self._check_down(request)
         prepared = self._transport.prepare(request)
         key = self._cache.key(request, prepared) if self._cache is not None else None
         if key is not None and self.options.cache_read:
@@ -131,6 +139,7 @@ class SyncDriver:
         except Unavailable as exc:
             if run is not None:
                 run.remember(request, exc)
+                self._remember_down(request, exc)
             raise
         answer = HttpResponse(status=response.status_code, url=without_userinfo(response.url), body=body,
                               headers=response_headers(response))
@@ -138,6 +147,27 @@ class SyncDriver:
             assert self._cache is not None
             self._cache.save(request, key, answer, response)
         return answer
+
+
+    def _check_down(self, request: HttpRequest) -> None:
+        """Fail at once for a service that stopped answering a moment ago, in an earlier lookup."""
+        with self._down_lock:
+            down = self._down.get(request.source)
+        if down is None:
+            return
+        at, failure = down
+        age = time.monotonic() - at
+        if age >= self.options.down_for:
+            with self._down_lock:
+                self._down.pop(request.source, None)
+            return
+        raise Unavailable(request.source, f"skipped: {failure.message}, {age:.0f} s ago in an earlier lookup "
+                                          f"(asked again {self.options.down_for:g} s after)")
+
+    def _remember_down(self, request: HttpRequest, failure: Unavailable) -> None:
+        if self.options.down_for > 0 and not failure.message.startswith("skipped:"):
+            with self._down_lock:
+                self._down[request.source] = (time.monotonic(), failure)
 
 
 class _Run:

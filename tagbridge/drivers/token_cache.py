@@ -34,15 +34,15 @@ class TokenCache:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            _log.warning("tagbridge: cannot read the token cache %s: %s", self.path, exc.strerror)
+            _log.warning("cannot read the token cache %s: %s", self.path, exc.strerror)
             return None
         if os.name == "posix" and st.st_mode & 0o077:
-            _log.warning("tagbridge: ignoring the token cache %s: it is readable by others", self.path)
+            _log.warning("ignoring the token cache %s: it is readable by others", self.path)
             return None
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            _log.warning("tagbridge: ignoring an unreadable token cache at %s", self.path)
+            _log.warning("ignoring an unreadable token cache at %s", self.path)
             return None
         return data if isinstance(data, dict) else None
 
@@ -60,7 +60,7 @@ class TokenCache:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         except OSError as exc:
-            _log.warning("tagbridge: cannot write the token cache %s: %s", self.path, exc.strerror)
+            _log.warning("cannot write the token cache %s: %s", self.path, exc.strerror)
 
     def clear(self) -> None:
         """Forget the stored token (e.g. after the service rejected it)."""

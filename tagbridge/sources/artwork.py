@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import struct
+from collections.abc import Collection
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -60,30 +61,33 @@ class ItunesArtwork:
     legacy: bool = False
 
 
-def plan_itunes_artwork(url: str, size: ArtSize) -> ItunesArtwork | None:
+def plan_itunes_artwork(url: str, size: ArtSize, *, mirrors: Collection[str] = ()) -> ItunesArtwork | None:
     """The rewritten artwork URL for ``size``, or None when ``url`` is not a usable mzstatic URL.
 
     ``NxNbb`` answers min(N, original): the CDN never upscales. The ``100000x100000-999`` form
     is never produced; it is reported to answer HTTP 400 now. Plain-http hosts are upgraded to
     their ``isN-ssl`` https twins.
 
+    ``mirrors`` names other hosts (``host[:port]``) trusted to serve the CDN's paths: the host
+    of a configured iTunes mirror or test server. Any other host gives None.
+
     Legacy ``/image/pf/`` URLs (2015) are rewritten to ``{N}x{N}-{quality}``, the form that
     server used for every size, and flagged ``legacy``: whether it still serves them is
     unverified, so callers should not promise a size. They have no known original-upload
     form, so ``original`` yields None for them.
     """
-    parts = _split(url)
+    parts = _split(url, mirrors)
     if parts is None:
         return None
-    number, segments = parts
-    host = f"https://is{number}-ssl.mzstatic.com/"
+    host, segments = parts
     if segments[:2] == ["image", "thumb"] and len(segments) >= 4:
         last = _THUMB_SIZE.match(segments[-1])
         if last is None:
             return None
         body = "/".join(segments[2:-1])
         if size.pixels is None:
-            return ItunesArtwork(url=_ORIGINAL_BASE + body, requested=None)
+            # The original upload lives on Apple's a1 host; a mirror of the CDN has no such place.
+            return ItunesArtwork(url=_ORIGINAL_BASE + body, requested=None) if _is_apple(host) else None
         ext = last.group(1).lower()
         return ItunesArtwork(url=f"{host}image/thumb/{body}/{size.pixels}x{size.pixels}bb.{ext}",
                              requested=size.pixels)
@@ -131,8 +135,12 @@ def _stem(name: str) -> str | None:
     return stem or None
 
 
-def _split(url: str) -> tuple[str, list[str]] | None:
-    """The ``isN`` server number and path segments of an mzstatic image URL."""
+def _split(url: str, mirrors: Collection[str] = ()) -> tuple[str, list[str]] | None:
+    """The host to ask (``https://isN-ssl.mzstatic.com/``) and the path segments of an artwork URL.
+
+    Apple's ``isN`` hosts are upgraded to their https twins. A host named in ``mirrors`` is
+    kept as it is, and only its ``/image/...`` path shape is relied on; any other host is refused.
+    """
     if not isinstance(url, str):
         return None
     try:
@@ -140,13 +148,20 @@ def _split(url: str) -> tuple[str, list[str]] | None:
         port = split.port
     except ValueError:
         return None
-    if split.scheme not in ("http", "https") or port is not None:
-        return None
-    match = _HOST.match(split.hostname or "")
-    if match is None:
+    if split.scheme not in ("http", "https") or not split.hostname:
         return None
     segments = [s for s in split.path.split("/") if s]
-    return match.group(1), segments
+    match = _HOST.match(split.hostname)
+    if match is not None and port is None:
+        return f"https://is{match.group(1)}-ssl.mzstatic.com/", segments
+    netloc = split.netloc.rpartition("@")[2].lower()
+    if netloc not in {m.lower() for m in mirrors}:
+        return None
+    return f"{split.scheme}://{netloc}/", segments
+
+
+def _is_apple(host: str) -> bool:
+    return host.endswith(".mzstatic.com/")
 
 
 # --- image headers --------------------------------------------------------------------------

@@ -23,10 +23,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from tagbridge.core.config import Settings
+from tagbridge.core.config import DEFAULT_URLS, Settings
 from tagbridge.core.errors import BadResponse, Unavailable
 from tagbridge.core.identifiers import normalize_barcode, same_barcode
-from tagbridge.core.http import HttpRequest, HttpResponse, Lookup, check_status, parse_json
+from tagbridge.core.http import HttpRequest, HttpResponse, Lookup, check_status, host_of, parse_json
 from tagbridge.core.match import AlbumMatch, match_album
 from tagbridge.core.model import AlbumQuery, ArtCandidate, ArtFindings, MatchKind, PassedOver
 from tagbridge.core.countries import COUNTRY_CODES
@@ -198,12 +198,18 @@ def _match(query: AlbumQuery, collection: ItunesCollection) -> AlbumMatch:
     )
 
 
+def _mirrors(settings: Settings) -> tuple[str, ...]:
+    """A configured iTunes mirror (or test server) is trusted to serve the CDN's artwork paths too."""
+    host = host_of(settings.itunes_url)
+    return () if host == host_of(DEFAULT_URLS["itunes"]) else (host,)
+
+
 def _candidate(
     collection: ItunesCollection, settings: Settings, *, country: str, match: MatchKind, score: float,
     reasons: Iterable[str],
 ) -> ArtCandidate | None:
     """The collection's cover at the wanted size; None when its artwork URL cannot be rewritten."""
-    plan = plan_itunes_artwork(collection.artwork_url, settings.size)
+    plan = plan_itunes_artwork(collection.artwork_url, settings.size, mirrors=_mirrors(settings))
     if plan is None:
         _log.debug("itunes: dropped collection %s: artwork URL %r cannot be rewritten to %s",
                    collection.collection_id, collection.artwork_url, settings.size)

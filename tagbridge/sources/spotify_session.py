@@ -346,6 +346,10 @@ class SpotifySession:
                            rate_limited=self.settings.spotify_backend == "api",
                            validate=None if shape is None else _shape_validator(shape))
 
+    def ensure_token(self) -> Lookup[None]:
+        """Fetch a token unless the session holds a usable one (a lookup of its own, for sharing one)."""
+        return self._ensure_token()
+
     def _ensure_token(self) -> Lookup[None]:
         if self.token is not None and self.token.usable(self._clock()):
             return

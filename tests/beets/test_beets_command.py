@@ -124,9 +124,6 @@ def test_apply_never_sets_a_cut_off_image(beets_lib: Beets, library: list[Album]
     assert not library[0].artpath
 
 
-@pytest.mark.xfail(strict=True, reason="beetsplug/tagbridge/command.py _pair pairs by (disc, track number on the "
-                   "disc), but beets numbers tracks across discs unless per_disc_numbering is on: disc 2's items "
-                   "(tracks 13-24) pair with nothing, '12 of 24 track ids'")
 def test_apply_pairs_every_track_of_a_two_disc_album_numbered_across_discs(
         beets_lib: Beets, library: list[Album], sample: Sample, capsys: pytest.CaptureFixture[str]) -> None:
     substance = library[1]

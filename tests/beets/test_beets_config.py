@@ -60,9 +60,6 @@ def test_comma_separated_lists_are_read_as_lists(beets_lib: Beets, tmp_path: Pat
     assert (settings.sources, settings.countries) == (("itunes", "caa"), ("US", "GB"))
 
 
-@pytest.mark.xfail(strict=True, reason="beets writes lists space-separated too (`plugins: a b`, confuse's "
-                   "as_str_seq; fetchart's `sources: filesystem coverart`), but tagbridge/core/config.py _items "
-                   "splits only on commas: `sources: itunes caa` is 'unknown source'")
 def test_space_separated_lists_are_read_as_beets_reads_them(beets_lib: Beets, tmp_path: Path) -> None:
     from beetsplug.tagbridge import TagbridgePlugin
 

@@ -101,9 +101,6 @@ def test_caa_cover_by_mbid_is_written_as_jpeg(beets_lib: Beets, recorded_server:
     assert str(art_path(album)).endswith(".jpg")
 
 
-@pytest.mark.xfail(not ArtResizer.shared.local, strict=True,
-                   reason="no imaging backend here, and TagbridgeArtSource.fetch_image (beetsplug/tagbridge/art.py) "
-                   "leaves candidate.size unset although it has the bytes: fetchart then cannot check minwidth")
 def test_fetchart_minwidth_still_applies(beets_lib: Beets, art_clone: SpecClone, tmp_path: Path,
                                          outrun: list[SampleTrack]) -> None:
     beets_lib.load("tagbridge", "fetchart", tagbridge=art_options(tmp_path, art_clone),

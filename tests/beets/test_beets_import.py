@@ -83,9 +83,6 @@ def test_import_by_isrcs_alone_finds_the_album_without_any_text(
         "files with ISRCs and no text are identified by ISRC, never by a text search"
 
 
-@pytest.mark.xfail(strict=True, reason="beets pairs files with tracks by length alone when files carry no titles or "
-                   "numbers; tracks within track_length_grace (10 s) swap, and the plugin never re-pairs by the "
-                   "ISRCs it knows (beetsplug/tagbridge/__init__.py _fill_isrcs only fills missing ISRCs)")
 def test_import_by_isrcs_alone_gives_each_file_its_own_track(isrcs_only_imported: Library,
                                                              outrun: list[SampleTrack]) -> None:
     assert_outrun(isrcs_only_imported, outrun)
@@ -151,8 +148,6 @@ def test_the_album_offers_its_best_cover_as_cover_art_url(beets_lib: Beets, spec
     assert beets_lib.lib.albums()[0]["cover_art_url"] == biggest["url"], "for fetchart's cover_art_url source"
 
 
-@pytest.mark.xfail(strict=True, reason="the cover_art_url option is declared (beetsplug/tagbridge/__init__.py "
-                   "_DEFAULTS) but never read: info.py album_info always sets cover_art_url")
 def test_cover_art_url_false_stores_no_cover_url(beets_lib: Beets, spec_clone: SpecClone,
                                                  outrun_by_names: Path) -> None:
     beets_lib.load("tagbridge", tagbridge=fast_options(beets_lib.temp_path / "cache", cover_art_url=False,
@@ -283,9 +278,6 @@ def test_candidates_from_many_threads_at_once_all_get_the_album(
     assert not spec_clone.errors
 
 
-@pytest.mark.xfail(strict=True, reason="tagbridge/runtime.py Runtime.spotify hands each concurrent session the "
-                   "shared token as it is (None at first), so every thread that starts before the first token "
-                   "arrives fetches its own")
 def test_candidates_from_many_threads_at_a_cold_start_fetch_one_token(
         beets_lib: Beets, slow_tokens: SpecClone, outrun_by_names: Path, tmp_path: Path) -> None:
     plugin = load_api_plugin(beets_lib, slow_tokens, tmp_path / "cache")

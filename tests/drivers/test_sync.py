@@ -483,3 +483,25 @@ def test_a_host_name_that_does_not_resolve_is_not_asked_again() -> None:
         with pytest.raises(Unavailable, match="cannot connect to no-such-host.invalid"):
             driver.fetch(HttpRequest(url="http://no-such-host.invalid/search", source="itunes"))
     assert sleeps.waits == [], "no backoff for a name that does not resolve"
+
+
+def test_a_service_that_stopped_answering_is_skipped_by_later_lookups_for_a_while() -> None:
+    from tagbridge.core.http import Lookup
+
+    port = closed_port()
+
+    def ask() -> Lookup[HttpResponse]:
+        return (yield HttpRequest(url=f"http://127.0.0.1:{port}/search", source="itunes"))
+
+    sleeps = SleepRecorder()
+    with SyncDriver(DriverOptions(retries=2, sleep=sleeps, down_for=30)) as driver:
+        with pytest.raises(Unavailable, match="cannot connect"):
+            driver.run(ask())
+        tried = len(sleeps.waits)
+        with pytest.raises(Unavailable, match="skipped: .* in an earlier lookup"):
+            driver.run(ask())
+        assert len(sleeps.waits) == tried, "the second lookup spends no retries on a service that is down"
+    with SyncDriver(DriverOptions(retries=0, down_for=0)) as driver:
+        for _ in range(2):
+            with pytest.raises(Unavailable, match="cannot connect"):
+                driver.run(ask())

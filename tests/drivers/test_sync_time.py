@@ -166,7 +166,7 @@ def test_a_service_that_timed_out_is_skipped_for_the_rest_of_the_run(
         local_server: LocalServer, make_driver: Callable[..., SyncDriver]) -> None:
     local_server.route("/void", silent)
     local_server.route("/other", ok())
-    driver = make_driver(timeout=0.5)
+    driver = make_driver(timeout=0.5, down_for=0)  # later runs: see test_sync.py's down_for test
     lookup = ask_each([req(local_server, "/void"), req(local_server, "/void", params=(("page", "2"),)),
                        req(local_server, "/other", source="itunes"), req(local_server, "/void")])
     outcomes, took = timed(lambda: driver.run(lookup))

@@ -242,3 +242,36 @@ def test_probe_of_a_dead_image_url_raises() -> None:
     request = build_probe_request(RAM, "itunes")
     with pytest.raises(ResponseError):
         parse_probe(request, HttpResponse(status=400, url=RAM, body=b""))
+
+
+def test_a_configured_mirror_serves_the_cdn_paths_but_no_other_host_does() -> None:
+    thumb = "http://127.0.0.1:8123/image/thumb/Music/a/886443919266.jpg/100x100bb.jpg"
+    plan = plan_itunes_artwork(thumb, ArtSize(3000), mirrors=("127.0.0.1:8123",))
+    assert plan is not None and plan.url == "http://127.0.0.1:8123/image/thumb/Music/a/886443919266.jpg/3000x3000bb.jpg"
+    assert plan_itunes_artwork(thumb, ArtSize(3000)) is None, "an unknown host is refused"
+    assert plan_itunes_artwork(thumb, ArtSize(None), mirrors=("127.0.0.1:8123",)) is None, \
+        "a mirror has no original-upload host"
+
+
+def _png(width: int, height: int) -> bytes:
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_only_a_whole_image_is_complete() -> None:
+    from tagbridge.sources.artwork import image_complete
+
+    whole = _png(4, 3)
+    assert image_complete(whole)
+    assert not image_complete(whole[: len(whole) // 2]), "cut off in transit"
+    assert not image_complete(whole[:-1]), "one byte short"
+    assert not image_complete(b"<html><body>Sign in</body></html>")
+    assert not image_complete(b"")
+    jpeg_head = b"\xff\xd8\xff\xc0\x00\x11\x08\x00\x02\x00\x03\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01"
+    assert image_complete(jpeg_head + b"\xff\xd9") and not image_complete(jpeg_head + b"\x00\x00")
