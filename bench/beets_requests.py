@@ -277,7 +277,11 @@ def _run_album(row: Row, env: Any, clone: SpecClone, sample: Sample, album: Albu
         if proposal.candidates:
             task = ImportTask(None, None, items)
             task.match = proposal.candidates[0]
-            plugins.send("import_task_apply", session=ImportSession(env.lib, None, []), task=task)
+            session = ImportSession(env.lib, None, [])
+            # tagbridge fetches ISRCs once the album is chosen, and hands them over at apply.
+            plugins.send("import_task_choice", session=session, task=task)
+            task.apply_metadata()
+            plugins.send("import_task_apply", session=session, task=task)
         row.apply.append(_count(row, clone.log[mark:]))
         row.isrcs_filled += sum(bool(i.isrc) for i in items) - had
     finally:
@@ -404,7 +408,7 @@ def _lines(rows: Sequence[Row], albums: Sequence[Album], verbose: bool) -> Itera
     yield "  Each album is its own cold run: the plugin loaded afresh, an empty HTTP cache, no token."
     yield "  requests, mean, max: per album while beets looks for candidates, token POSTs left out (tokens: beets'"
     yield "  plugin fetches one as it loads, tagbridge on first use). lost: candidates the plain row had and this lacks."
-    yield "  apply: requests at import_task_apply for the best candidate (tagbridge's ISRC fetch), not in requests;"
+    yield "  apply: requests at import_task_choice/apply for the best candidate (tagbridge's ISRC fetch), not in requests;"
     yield "  isrcs: items that got an ISRC from it."
     yield ""
     yield "ratio tagbridge/beets, mean requests per album, same run, same fake"
