@@ -95,10 +95,12 @@ def recorded_server() -> Iterator[RecordedServer]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
     httpd.daemon_threads = True
     state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    # Polled often, so that each test's teardown does not wait serve_forever's default 0.5 s.
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield state
     finally:
         httpd.shutdown()
         httpd.server_close()
+        thread.join()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from audio import OUTRUN, SUBSTANCE, album_tracks
 from beets.library import Album, Library
-from conftest import (
+from beets_support import (
     Beet,
     Beets,
     add_album_as_is,

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from beets.exceptions import UserError
-from conftest import Beet, Beets, fast_options
+from beets_support import Beet, Beets, fast_options
 from fakes.spec_clone import SpecClone
 
 SECRET = "s3cr3t-0f-the-b33ts-user"

@@ -17,7 +17,7 @@ import mediafile
 import pytest
 from audio import OUTRUN, SampleTrack, write_album
 from beets.library import Item
-from conftest import (
+from beets_support import (
     CAA_RELEASE,
     Beet,
     Beets,

@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 from audio import OUTRUN, OUTRUN_UPC, SampleTrack
 from beets.library import Album, Library
-from beets.util.artresizer import ArtResizer
 from beetsplug.fetchart import FetchArtPlugin
-from conftest import (
+from beets_support import (
     CAA_RELEASE,
     Beet,
     Beets,

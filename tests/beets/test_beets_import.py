@@ -17,7 +17,7 @@ import mediafile
 import pytest
 from audio import OUTRUN, SUBSTANCE, SampleTrack, album_tracks, write_album
 from beets.library import Item, Library
-from conftest import Beet, Beets, clone_options, fast_options
+from beets_support import Beet, Beets, clone_options, fast_options
 from fakes import Reply, Request
 from fakes.annas import Sample
 from fakes.seed_clone import SeedClone

@@ -253,17 +253,6 @@ def test_a_configured_mirror_serves_the_cdn_paths_but_no_other_host_does() -> No
         "a mirror has no original-upload host"
 
 
-def _png(width: int, height: int) -> bytes:
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    raw = b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-
-
 def test_only_a_whole_image_is_complete() -> None:
     from tagbridge.sources.artwork import image_complete
 
