@@ -1,0 +1,173 @@
+"""Every SQL statement the catalog runs, in one module: the schema, building the store, and the queries.
+
+One module, so that a server-grade engine could later serve the same queries (the statements
+use only what SQLite and PostgreSQL share, except FTS5, named where it is used). Every
+statement takes its values as bound parameters; no SQL is ever built from request text. The
+few statements built from Python values (table and column names) take them only from the
+constants below, never from input.
+
+The store is SQLite in the Anna's Archive dump's own schema (``DUMP_TABLES``: the same tables,
+columns and meaning, joined on integer ``rowid``; the base62 ``id`` is only the API's edge)
+plus tagbridge's own tables, all named ``tb_*``:
+
+* ``tb_meta``: key/value facts: the schema version, whether the catalog is complete, what it
+  was built from, and for a side index the path of the original dump it indexes.
+* ``tb_progress``: how far an import got, step by step, so an interrupted one resumes.
+* ``tb_upc``: normalized UPCs (digits, leading zeros dropped: a GTIN written any way) to albums.
+* ``tb_isrc``: ISRCs the dump stores in another form than the normal one (upper case, no
+  dashes); the normal ones are found through the dump's own index on ``tracks.external_id_isrc``.
+* ``tb_album_fts``, ``tb_track_fts``, ``tb_artist_fts``: contentless FTS5 token indexes of the
+  names, folded exactly as the matcher folds them (``core.normalize.normalize_text``); their
+  ``rowid`` is the album's, track's or artist's ``rowid``.
+
+A catalog is one file holding both (``catalog import``), or a side file holding only the
+``tb_*`` tables beside the original ``spotify_clean.sqlite3``, which is attached read-only
+(``catalog index``): the queries name tables without a schema, and SQLite finds each in
+whichever file has it.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "DUMP_TABLES",
+    "DUMP_INDEXES",
+    "TB_TABLES",
+    "FTS_TABLES",
+    "create_dump_table",
+    "insert_rows",
+    "META_READ",
+    "META_WRITE",
+    "META_INIT",
+    "PROGRESS_READ",
+    "PROGRESS_WRITE",
+    "ATTACH_DUMP",
+    "INDEX_STEPS",
+]
+
+#: Bumped when the tb_* tables change shape; an older catalog is rebuilt, not misread.
+SCHEMA_VERSION: Final = 1
+
+#: The dump's tables, with their columns in the dump's order and SQLite types. ``rowid`` where a
+#: table has one is its INTEGER PRIMARY KEY (so it is SQLite's own rowid). The link tables keep
+#: SQLite's implicit rowid: ``track_artists`` has no position column, and insertion order
+#: (primary artist first, as in the dump's files) is the order.
+DUMP_TABLES: Final[dict[str, tuple[tuple[str, str], ...]]] = {
+    "available_markets": (("rowid", "INTEGER PRIMARY KEY"), ("available_markets", "TEXT")),
+    "artists": (
+        ("rowid", "INTEGER PRIMARY KEY"), ("id", "TEXT NOT NULL"), ("fetched_at", "INTEGER"), ("name", "TEXT"),
+        ("followers_total", "INTEGER"), ("popularity", "INTEGER"),
+    ),
+    "albums": (
+        ("rowid", "INTEGER PRIMARY KEY"), ("id", "TEXT NOT NULL"), ("fetched_at", "INTEGER"), ("name", "TEXT"),
+        ("album_type", "TEXT"), ("available_markets_rowid", "INTEGER"), ("external_id_upc", "TEXT"),
+        ("copyright_c", "TEXT"), ("copyright_p", "TEXT"), ("label", "TEXT"), ("popularity", "INTEGER"),
+        ("release_date", "TEXT"), ("release_date_precision", "TEXT"), ("total_tracks", "INTEGER"),
+        ("external_id_amgid", "TEXT"),
+    ),
+    "tracks": (
+        ("rowid", "INTEGER PRIMARY KEY"), ("id", "TEXT NOT NULL"), ("fetched_at", "INTEGER"), ("name", "TEXT"),
+        ("preview_url", "TEXT"), ("album_rowid", "INTEGER"), ("track_number", "INTEGER"),
+        ("external_id_isrc", "TEXT"), ("popularity", "INTEGER"), ("available_markets_rowid", "INTEGER"),
+        ("disc_number", "INTEGER"), ("duration_ms", "INTEGER"), ("explicit", "INTEGER"),
+    ),
+    "track_artists": (("track_rowid", "INTEGER"), ("artist_rowid", "INTEGER")),
+    "artist_albums": (
+        ("artist_rowid", "INTEGER"), ("album_rowid", "INTEGER"), ("is_appears_on", "INTEGER"),
+        ("is_implicit_appears_on", "INTEGER"), ("index_in_album", "INTEGER"),
+    ),
+    "artist_genres": (("artist_rowid", "INTEGER"), ("genre", "TEXT")),
+    "artist_images": (("artist_rowid", "INTEGER"), ("width", "INTEGER"), ("height", "INTEGER"), ("url", "TEXT")),
+    "album_images": (("album_rowid", "INTEGER"), ("width", "INTEGER"), ("height", "INTEGER"), ("url", "TEXT")),
+}
+
+#: The indexes the original SQLite dump has and the queries rely on (built after the bulk copy).
+DUMP_INDEXES: Final[tuple[str, ...]] = (
+    "CREATE UNIQUE INDEX IF NOT EXISTS artists_id ON artists(id)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS albums_id ON albums(id)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS tracks_id ON tracks(id)",
+    "CREATE INDEX IF NOT EXISTS tracks_album_rowid ON tracks(album_rowid)",
+    "CREATE INDEX IF NOT EXISTS tracks_external_id_isrc ON tracks(external_id_isrc)",
+    "CREATE INDEX IF NOT EXISTS track_artists_track_rowid ON track_artists(track_rowid)",
+    "CREATE INDEX IF NOT EXISTS track_artists_artist_rowid ON track_artists(artist_rowid)",
+    "CREATE INDEX IF NOT EXISTS artist_albums_artist_rowid ON artist_albums(artist_rowid)",
+    "CREATE INDEX IF NOT EXISTS artist_albums_album_rowid ON artist_albums(album_rowid)",
+    "CREATE INDEX IF NOT EXISTS artist_genres_artist_rowid ON artist_genres(artist_rowid)",
+    "CREATE INDEX IF NOT EXISTS artist_images_artist_rowid ON artist_images(artist_rowid)",
+    "CREATE INDEX IF NOT EXISTS album_images_album_rowid ON album_images(album_rowid)",
+)
+
+#: tagbridge's own tables (the FTS5 ones are below).
+TB_TABLES: Final[tuple[str, ...]] = (
+    "CREATE TABLE IF NOT EXISTS tb_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS tb_progress (step TEXT PRIMARY KEY, done INTEGER NOT NULL, finished INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS tb_upc (upc TEXT NOT NULL, album_rowid INTEGER NOT NULL, "
+    "PRIMARY KEY (upc, album_rowid)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS tb_isrc (isrc TEXT NOT NULL, track_rowid INTEGER NOT NULL, "
+    "PRIMARY KEY (isrc, track_rowid)) WITHOUT ROWID",
+)
+
+#: Contentless FTS5 token indexes of folded names; the rowid is the item's own rowid.
+FTS_TABLES: Final[dict[str, str]] = {
+    "tb_album_fts": "CREATE VIRTUAL TABLE IF NOT EXISTS tb_album_fts USING fts5(name, artists, content='', "
+                    "tokenize='unicode61 remove_diacritics 0')",
+    "tb_track_fts": "CREATE VIRTUAL TABLE IF NOT EXISTS tb_track_fts USING fts5(name, artists, album, content='', "
+                    "tokenize='unicode61 remove_diacritics 0')",
+    "tb_artist_fts": "CREATE VIRTUAL TABLE IF NOT EXISTS tb_artist_fts USING fts5(name, content='', "
+                     "tokenize='unicode61 remove_diacritics 0')",
+}
+
+
+def create_dump_table(table: str) -> str:
+    """``CREATE TABLE`` for one of :data:`DUMP_TABLES` (the name is checked against it)."""
+    columns = DUMP_TABLES[table]
+    return f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(f'{name} {kind}' for name, kind in columns)})"
+
+
+def insert_rows(table: str) -> str:
+    """``INSERT`` of one row of :data:`DUMP_TABLES` ``table``, values bound in column order."""
+    columns = DUMP_TABLES[table]
+    names = ", ".join(name for name, _kind in columns)
+    return f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)})"
+
+
+# --- catalog bookkeeping ------------------------------------------------------------------------
+
+META_READ: Final = "SELECT key, value FROM tb_meta"
+META_WRITE: Final = "INSERT OR REPLACE INTO tb_meta (key, value) VALUES (?, ?)"
+META_INIT: Final = "INSERT OR IGNORE INTO tb_meta (key, value) VALUES (?, ?)"
+PROGRESS_READ: Final = "SELECT done, finished FROM tb_progress WHERE step = ?"
+PROGRESS_WRITE: Final = "INSERT OR REPLACE INTO tb_progress (step, done, finished) VALUES (?, ?, ?)"
+#: A side index reads the original dump through this (bound: a read-only URI).
+ATTACH_DUMP: Final = "ATTACH DATABASE ? AS dump"
+
+# --- building the search indexes ------------------------------------------------------------------
+#: Each step: its name, a SELECT of source rows (rowid first; bound: the last rowid done, a chunk
+#: size) and the INSERT its folded rows go through.
+
+INDEX_STEPS: Final[tuple[tuple[str, str, str], ...]] = (
+    ("index:upc",
+     "SELECT rowid, external_id_upc FROM albums WHERE rowid > ? AND external_id_upc IS NOT NULL "
+     "ORDER BY rowid LIMIT ?",
+     "INSERT OR IGNORE INTO tb_upc (upc, album_rowid) VALUES (?, ?)"),
+    ("index:isrc",
+     "SELECT rowid, external_id_isrc FROM tracks WHERE rowid > ? ORDER BY rowid LIMIT ?",
+     "INSERT OR IGNORE INTO tb_isrc (isrc, track_rowid) VALUES (?, ?)"),
+    ("index:artists",
+     "SELECT rowid, name FROM artists WHERE rowid > ? ORDER BY rowid LIMIT ?",
+     "INSERT INTO tb_artist_fts (rowid, name) VALUES (?, ?)"),
+    ("index:albums",
+     "SELECT al.rowid, al.name, (SELECT group_concat(name, ' ') FROM (SELECT ar.name AS name "
+     "FROM artist_albums aa JOIN artists ar ON ar.rowid = aa.artist_rowid WHERE aa.album_rowid = al.rowid "
+     "AND aa.is_appears_on = 0 AND aa.is_implicit_appears_on = 0 ORDER BY aa.index_in_album)) "
+     "FROM albums al WHERE al.rowid > ? ORDER BY al.rowid LIMIT ?",
+     "INSERT INTO tb_album_fts (rowid, name, artists) VALUES (?, ?, ?)"),
+    ("index:tracks",
+     "SELECT t.rowid, t.name, (SELECT group_concat(name, ' ') FROM (SELECT ar.name AS name "
+     "FROM track_artists ta JOIN artists ar ON ar.rowid = ta.artist_rowid WHERE ta.track_rowid = t.rowid "
+     "ORDER BY ta.rowid)), al.name FROM tracks t LEFT JOIN albums al ON al.rowid = t.album_rowid "
+     "WHERE t.rowid > ? ORDER BY t.rowid LIMIT ?",
+     "INSERT INTO tb_track_fts (rowid, name, artists, album) VALUES (?, ?, ?, ?)"),
+)
