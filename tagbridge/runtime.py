@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING, TypeVar
 
 from tagbridge.core.config import Settings
 from tagbridge.core.errors import TagbridgeError
-from tagbridge.core.http import Lookup
+from tagbridge.core.http import HttpRequest, HttpResponse, Lookup
 from tagbridge.core.model import AlbumQuery, ArtResolution
 from tagbridge.sources.registry import rate_limits
 from tagbridge.sources.spotify import SpotifyLearned, SpotifySession, SpotifyToken
 
 if TYPE_CHECKING:  # the driver pulls in requests; import it only when a Runtime is built
+    from tagbridge.catalog.store import Catalog
     from tagbridge.drivers.sync import SyncDriver
     from tagbridge.drivers.token_cache import TokenCache
 
@@ -52,6 +53,29 @@ def _usable_dir(path: Path, *, quiet: bool) -> bool:
             "with rate limits kept in memory", path, exc.strerror or exc)
         return False
     return True
+
+
+def _open_catalog(settings: Settings) -> Catalog | None:
+    """The local catalog when the Spotify backend is ``catalog``.
+
+    Raises:
+        CatalogError: it is missing or unusable, saying what to run.
+    """
+    if settings.spotify_backend != "catalog" or not settings.spotify_catalog:
+        return None
+    from tagbridge.catalog.store import Catalog
+
+    return Catalog(settings.spotify_catalog)
+
+
+def _catalog_handlers(catalog: Catalog | None) -> dict[str, Callable[[HttpRequest], HttpResponse]]:
+    """Spotify's requests answered in-process by the catalog's Web API functions (the seam the
+    clone server wraps in HTTP): one code path, two ways in."""
+    if catalog is None:
+        return {}
+    from tagbridge.catalog.api import handle
+
+    return {"spotify": lambda request: handle(request, catalog)}
 
 
 def cache_dir_for(settings: Settings, env: Mapping[str, str] | None = None) -> Path:
@@ -86,7 +110,9 @@ class Runtime:
         self.cache_dir = cache_dir_for(settings, env)
         self._clock = clock
         usable = _usable_dir(self.cache_dir, quiet=not cache_read)
+        self.catalog = _open_catalog(settings)
         self.driver: SyncDriver = SyncDriver(DriverOptions(
+            in_process=_catalog_handlers(self.catalog),
             cache_path=self.cache_dir / "http-cache.sqlite" if usable else None,
             ratelimit_path=self.cache_dir / "ratelimit.sqlite" if usable else None,
             cache_read=cache_read,
@@ -191,8 +217,10 @@ class Runtime:
         return response.body
 
     def close(self) -> None:
-        """Close connections and the cache files."""
+        """Close connections, the cache files and the catalog."""
         self.driver.close()
+        if self.catalog is not None:
+            self.catalog.close()
 
     def __enter__(self) -> Runtime:
         return self

@@ -8,7 +8,7 @@ what) live only here. Options are named by their path in beets' YAML, the canoni
     size: 3000                 # or original
     countries: [US, GB, JP]
     min_score: 0.85
-    spotify: {backend, url, token_url, client_id, client_secret, dialect}
+    spotify: {backend, url, token_url, client_id, client_secret, dialect, catalog}
     rates: {itunes: 20/60, ...}
     urls: {itunes, caa, musicbrainz}
     timeout, deadline, rate_limit_retries, cache_dir
@@ -77,7 +77,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("deadline", "deadline", parse_seconds, "the most one whole lookup may take, in seconds"),
     Option("rate_limit_retries", "rate_limit_retries", parse_count, "rate-limit answers to wait out"),
     Option("cache_dir", "cache_dir", _text, "where the HTTP cache, rate-limit state and token cache live"),
-    Option("spotify.backend", "spotify_backend", lambda v: parse_choice(v, SPOTIFY_BACKENDS), "api or clone"),
+    Option("spotify.backend", "spotify_backend", lambda v: parse_choice(v, SPOTIFY_BACKENDS),
+           "api, clone or catalog"),
+    Option("spotify.catalog", "spotify_catalog", _text, "the catalog file the catalog backend reads"),
     Option("spotify.dialect", "spotify_dialect", lambda v: parse_choice(v, SPOTIFY_DIALECTS), "auto, spec or seed"),
     Option("spotify.url", "spotify_api_url", parse_url, "the Web API's or a clone's base URL"),
     Option("spotify.token_url", "spotify_token_url", parse_url, "the client-credentials token endpoint"),
@@ -133,6 +135,14 @@ def parse_settings(items: Iterable[tuple[str, object, str]], base: Settings | No
 
 def _spotify_endpoints(settings: Settings, given: Mapping[str, str]) -> Settings:
     """The Spotify rules that tie options together, in one place."""
+    if settings.spotify_backend == "catalog":
+        if not settings.spotify_catalog:
+            shown = given.get("spotify.backend", "spotify.backend")
+            raise ConfigError(f"{shown}: the catalog backend needs the catalog file "
+                              f"({env_name('spotify.catalog')}, or spotify.catalog in beets)")
+        # Answered in-process: no token, Spotify's own shapes, the reserved routing name.
+        return replace(settings, spotify_api_url=DEFAULT_URLS["spotify_catalog"], spotify_token_url=None,
+                       spotify_dialect="spec")
     if settings.spotify_backend == "clone":
         if settings.spotify_api_url == DEFAULT_URLS["spotify_api"]:
             shown = given.get("spotify.backend", "spotify.backend")

@@ -31,6 +31,8 @@ backends:
   api    the official Web API (default). Needs TAGBRIDGE_SPOTIFY_CLIENT_ID and
          TAGBRIDGE_SPOTIFY_CLIENT_SECRET (a free app at developer.spotify.com); the access
          token is cached with mode 0600 under TAGBRIDGE_CACHE_DIR.
+  catalog  a local catalog file (TAGBRIDGE_SPOTIFY_CATALOG or --catalog), answered in this process:
+         no server, no network. Build one with 'tagbridge catalog import|index|synth'.
   clone  a local Spotify clone at TAGBRIDGE_SPOTIFY_API_URL (e.g. http://127.0.0.1:8000), no
          auth unless TAGBRIDGE_SPOTIFY_TOKEN_URL is set. Spec-following clones (/v1 routes) and
          the seed-style clone (no /v1, search by track only) are told apart from their answers;
@@ -74,7 +76,10 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> tup
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--backend", choices=SPOTIFY_BACKENDS, help="api (default) or clone; or TAGBRIDGE_SPOTIFY_BACKEND")
+    parser.add_argument("--backend", choices=SPOTIFY_BACKENDS,
+                        help="api (default), clone or catalog; or TAGBRIDGE_SPOTIFY_BACKEND")
+    parser.add_argument("--catalog", metavar="PATH",
+                        help="the catalog file for --backend catalog; or TAGBRIDGE_SPOTIFY_CATALOG")
     parser.add_argument("--min-score", metavar="S", help="drop text matches under this score, 0..1 (default 0.85)")
     parser.add_argument("--no-cache", action="store_true",
                         help="do not answer from the HTTP cache (fresh answers still refresh it)")
@@ -83,7 +88,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="print why each match scored as it did, and why anything was passed over")
 
 
-_FLAGS = {"spotify.backend": "backend", "min_score": "min_score"}
+_FLAGS = {"spotify.backend": "backend", "spotify.catalog": "catalog", "min_score": "min_score"}
 
 _LookupFactory = Callable[["spotify.SpotifySession"], Lookup["_Found"]]
 

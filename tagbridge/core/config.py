@@ -38,8 +38,9 @@ __all__ = [
     "DEFAULT_URLS",
 ]
 
-#: How tagbridge reaches Spotify data: the official Web API, or a local clone of it.
-SPOTIFY_BACKENDS = ("api", "clone")
+#: How tagbridge reaches Spotify data: the official Web API, a local clone of it over HTTP, or a
+#: local catalog file answered in-process (no server).
+SPOTIFY_BACKENDS = ("api", "clone", "catalog")
 #: Which flavour of clone: detect from answers, Spotify's own shapes under /v1, or the seed clone's quirks.
 SPOTIFY_DIALECTS = ("auto", "spec", "seed")
 
@@ -49,6 +50,9 @@ DEFAULT_URLS = {
     "musicbrainz": "https://musicbrainz.org",
     "spotify_api": "https://api.spotify.com/v1",
     "spotify_token": "https://accounts.spotify.com/api/token",
+    # The catalog backend's requests never leave the process: this name only routes them
+    # (``.invalid`` is reserved, RFC 2606, so it can never reach a real host).
+    "spotify_catalog": "http://catalog.invalid/v1",
 }
 
 
@@ -90,6 +94,8 @@ class Settings:
     spotify_token_url: str | None = DEFAULT_URLS["spotify_token"]
     spotify_backend: str = "api"
     spotify_dialect: str = "auto"
+    #: The catalog file the ``catalog`` backend answers from.
+    spotify_catalog: str | None = None
     spotify_client_id: str | None = None
     #: Never printed: kept out of repr, logs and error messages.
     spotify_client_secret: str | None = field(default=None, repr=False)

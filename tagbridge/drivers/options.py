@@ -19,6 +19,7 @@ import platformdirs
 from tagbridge import __version__
 from tagbridge.core.config import RateLimit
 from tagbridge.core.errors import ConfigError
+from tagbridge.core.http import HttpRequest, HttpResponse
 
 __all__ = ["DriverOptions", "default_cache_dir", "DEFAULT_USER_AGENT"]
 
@@ -72,6 +73,10 @@ class DriverOptions:
     #: later runs skip it for this many seconds: an import of many albums while a service is
     #: down costs its timeout once, not once per album. 0 turns it off.
     down_for: float = 30.0
+    #: Services answered in the process by a function instead of the network (the ``catalog``
+    #: backend: Spotify's requests go to the local catalog's Web API functions). Their answers
+    #: skip the HTTP cache and the rate limits.
+    in_process: Mapping[str, Callable[[HttpRequest], HttpResponse]] = field(default_factory=dict)
     user_agent: str = DEFAULT_USER_AGENT
     #: How often to wait out a 429 (or iTunes' empty 403) before handing it back to the source.
     max_rate_limit_retries: int = 2

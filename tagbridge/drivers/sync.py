@@ -121,6 +121,9 @@ class SyncDriver:
         if run is not None:
             run.check(request)
             self._check_down(request)
+        local = self.options.in_process.get(request.source)
+        if local is not None:
+            return local(request)
         prepared = self._transport.prepare(request)
         key = self._cache.key(request, prepared) if self._cache is not None else None
         if key is not None and self.options.cache_read:

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
-from tagbridge.core.config import Settings
+from tagbridge.core.config import SPOTIFY_BACKENDS, SPOTIFY_DIALECTS, Settings
 from tagbridge.core.errors import BadResponse, ConfigError, ResponseError, SourceError
 from tagbridge.core.http import HttpRequest, HttpResponse, Lookup, check_status, host_of, parse_json
 from tagbridge.sources.spotify_types import is_error_envelope, read_error, read_token, read_token_error
@@ -210,10 +210,11 @@ class SpotifySession:
         Raises:
             ConfigError: for an unknown backend or dialect.
         """
-        if settings.spotify_backend not in ("api", "clone"):
-            raise ConfigError(f"unknown Spotify backend {settings.spotify_backend!r}; choose api or clone")
-        if settings.spotify_dialect not in ("auto", "spec", "seed"):
-            raise ConfigError(f"unknown Spotify dialect {settings.spotify_dialect!r}; choose auto, spec or seed")
+        if settings.spotify_backend not in SPOTIFY_BACKENDS:
+            raise ConfigError(f"unknown Spotify backend {settings.spotify_backend!r}; choose {', '.join(SPOTIFY_BACKENDS)}")
+        if settings.spotify_dialect not in SPOTIFY_DIALECTS:
+            raise ConfigError(f"unknown Spotify dialect {settings.spotify_dialect!r}; choose "
+                              f"{', '.join(SPOTIFY_DIALECTS)}")
         self.settings = settings
         self.token = token
         #: True once a new token was fetched, so the caller knows to store it.
@@ -227,7 +228,7 @@ class SpotifySession:
         self._dialect: Dialect | None
         self._prefix: str | None
         stated = settings.spotify_dialect
-        if settings.spotify_backend == "api":
+        if settings.spotify_backend in ("api", "catalog"):
             self._dialect, self._prefix = "spec", ""
         elif stated == "seed":
             self._dialect, self._prefix = "seed", ""

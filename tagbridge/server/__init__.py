@@ -1,0 +1,1 @@
+"""The clone server: the catalog's Spotify Web API functions over HTTP (``tagbridge serve``)."""
