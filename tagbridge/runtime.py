@@ -12,7 +12,6 @@ options or output, and Picard, whose web service replaces the sync driver.
 
 from __future__ import annotations
 
-import logging
 import tempfile
 import threading
 import time
@@ -38,19 +37,18 @@ __all__ = ["Runtime", "cache_dir_for"]
 
 T = TypeVar("T")
 
-_log = logging.getLogger("tagbridge")
-
 
 def _usable_dir(path: Path, *, quiet: bool) -> bool:
-    """Whether the cache directory can be created and written; said once, in one line, when not."""
+    """Whether the cache directory can be created and written; said once per process, in one line, when not."""
+    from tagbridge.drivers.fallback import describe, report_once
+
     try:
         path.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path, prefix=".probe-"):
             pass
     except OSError as exc:
-        log = _log.debug if quiet else _log.warning
-        log("cannot use the cache directory %s (%s); going on without the HTTP and token caches, "
-            "with rate limits kept in memory", path, exc.strerror or exc)
+        report_once(f"the cache directory {path}", describe(exc),
+                    "going on without the HTTP and token caches, with rate limits kept in memory", quiet=quiet)
         return False
     return True
 
