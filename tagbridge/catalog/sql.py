@@ -171,3 +171,110 @@ INDEX_STEPS: Final[tuple[tuple[str, str, str], ...]] = (
      "WHERE t.rowid > ? ORDER BY t.rowid LIMIT ?",
      "INSERT INTO tb_track_fts (rowid, name, artists, album) VALUES (?, ?, ?, ?)"),
 )
+
+# --- queries ---------------------------------------------------------------------------------------
+#: What ``api.py``, ``objects.py`` and ``search.py`` read to answer the Web API. A list of ids or
+#: rowids is bound as one JSON array and read with ``json_each`` (PostgreSQL: ``= ANY(?)``), so
+#: each statement stays one fixed string whatever the list's length. Takedowns (an album with an
+#: empty name) are left out where a query finds albums; the single-id lookups return them and the
+#: caller answers 404. Searches take named parameters: ``:match`` (an FTS5 query string built by
+#: ``search.py`` from quoted tokens), ``:scan`` (how many index hits to read at most), ``:ylo`` /
+#: ``:yhi`` (a year range, both NULL for none) and ``:cap`` (how many rows to return at most).
+
+_ALBUM_COLUMNS = ("al.rowid, al.id, al.name, al.album_type, al.available_markets_rowid, al.external_id_upc, "
+                  "al.copyright_c, al.copyright_p, al.label, al.popularity, al.release_date, "
+                  "al.release_date_precision, al.total_tracks")
+_TRACK_COLUMNS = ("t.rowid, t.id, t.name, t.preview_url, t.album_rowid, t.track_number, t.external_id_isrc, "
+                  "t.popularity, t.available_markets_rowid, t.disc_number, t.duration_ms, t.explicit")
+_ARTIST_COLUMNS = "ar.rowid, ar.id, ar.name, ar.followers_total, ar.popularity"
+_YEAR = "(:ylo IS NULL OR substr(al.release_date, 1, 4) BETWEEN :ylo AND :yhi)"
+
+ALBUM_BY_ID: Final = f"SELECT {_ALBUM_COLUMNS} FROM albums al WHERE al.id = ?"
+ALBUMS_BY_IDS: Final = f"SELECT {_ALBUM_COLUMNS} FROM albums al WHERE al.id IN (SELECT value FROM json_each(?))"
+ALBUMS_BY_ROWIDS: Final = (f"SELECT {_ALBUM_COLUMNS} FROM albums al "
+                           "WHERE al.rowid IN (SELECT value FROM json_each(?))")
+#: Album artists: only links with both appears-on flags 0, in ``index_in_album`` order (the
+#: dump repeats some links verbatim; the caller keeps each artist once).
+ALBUM_ARTISTS: Final = (
+    "SELECT aa.album_rowid, ar.id, ar.name FROM artist_albums aa JOIN artists ar ON ar.rowid = aa.artist_rowid "
+    "WHERE aa.album_rowid IN (SELECT value FROM json_each(?)) AND aa.is_appears_on = 0 "
+    "AND aa.is_implicit_appears_on = 0 ORDER BY aa.album_rowid, aa.index_in_album, aa.rowid")
+#: Widest first; DISTINCT because the dump repeats some image rows verbatim.
+ALBUM_IMAGES: Final = ("SELECT DISTINCT album_rowid, width, height, url FROM album_images "
+                       "WHERE album_rowid IN (SELECT value FROM json_each(?)) "
+                       "ORDER BY album_rowid, width DESC, height DESC, url")
+ALBUM_TRACKS: Final = (f"SELECT {_TRACK_COLUMNS} FROM tracks t WHERE t.album_rowid = ? "
+                       "ORDER BY t.disc_number, t.track_number, t.rowid LIMIT ? OFFSET ?")
+ALBUM_TRACK_COUNT: Final = "SELECT count(*) FROM tracks WHERE album_rowid = ?"
+MARKETS: Final = ("SELECT rowid, available_markets FROM available_markets "
+                  "WHERE rowid IN (SELECT value FROM json_each(?))")
+
+TRACK_BY_ID: Final = f"SELECT {_TRACK_COLUMNS} FROM tracks t WHERE t.id = ?"
+TRACKS_BY_IDS: Final = f"SELECT {_TRACK_COLUMNS} FROM tracks t WHERE t.id IN (SELECT value FROM json_each(?))"
+TRACKS_BY_ROWIDS: Final = f"SELECT {_TRACK_COLUMNS} FROM tracks t WHERE t.rowid IN (SELECT value FROM json_each(?))"
+#: A track's artists in link-row order, which keeps the primary artist first.
+TRACK_ARTISTS: Final = (
+    "SELECT ta.track_rowid, ar.id, ar.name FROM track_artists ta JOIN artists ar ON ar.rowid = ta.artist_rowid "
+    "WHERE ta.track_rowid IN (SELECT value FROM json_each(?)) ORDER BY ta.track_rowid, ta.rowid")
+
+ARTIST_BY_ID: Final = f"SELECT {_ARTIST_COLUMNS} FROM artists ar WHERE ar.id = ?"
+ARTISTS_BY_IDS: Final = f"SELECT {_ARTIST_COLUMNS} FROM artists ar WHERE ar.id IN (SELECT value FROM json_each(?))"
+ARTISTS_BY_ROWIDS: Final = (f"SELECT {_ARTIST_COLUMNS} FROM artists ar "
+                            "WHERE ar.rowid IN (SELECT value FROM json_each(?))")
+ARTIST_GENRES: Final = ("SELECT DISTINCT artist_rowid, genre FROM artist_genres "
+                        "WHERE artist_rowid IN (SELECT value FROM json_each(?)) ORDER BY artist_rowid, rowid")
+ARTIST_IMAGES: Final = ("SELECT DISTINCT artist_rowid, width, height, url FROM artist_images "
+                        "WHERE artist_rowid IN (SELECT value FROM json_each(?)) "
+                        "ORDER BY artist_rowid, width DESC, height DESC, url")
+#: An artist's albums, each once: ``appears`` is 0 when any link makes it an album artist. Bound:
+#: the artist's rowid and how many links to read at most ("Various Artists" has millions).
+ARTIST_ALBUMS: Final = (
+    "SELECT al.rowid, min(aa.is_appears_on OR aa.is_implicit_appears_on) AS appears, al.album_type, "
+    "al.release_date FROM (SELECT album_rowid, is_appears_on, is_implicit_appears_on FROM artist_albums "
+    "WHERE artist_rowid = ? LIMIT ?) aa JOIN albums al ON al.rowid = aa.album_rowid WHERE al.name <> '' "
+    "GROUP BY al.rowid")
+
+# Search candidates: (rowid, name, popularity), at most :cap rows, takedowns left out.
+ALBUM_SEARCH_TEXT: Final = (
+    "SELECT al.rowid, al.name, al.popularity FROM (SELECT rowid FROM tb_album_fts "
+    "WHERE tb_album_fts MATCH :match LIMIT :scan) m JOIN albums al ON al.rowid = m.rowid "
+    f"WHERE al.name <> '' AND {_YEAR} LIMIT :cap")
+#: Bound: ``:upc``, the key ``build.normalize_upc`` gives (12, 13 and 14 digits meet).
+ALBUM_SEARCH_UPC: Final = (
+    "SELECT al.rowid, al.name, al.popularity FROM tb_upc u JOIN albums al ON al.rowid = u.album_rowid "
+    f"WHERE u.upc = :upc AND al.name <> '' AND {_YEAR} LIMIT :cap")
+#: A query of nothing but ``year:``: the first :scan albums in rowid order, no more (no index on dates).
+ALBUM_SEARCH_YEAR: Final = (
+    "SELECT al.rowid, al.name, al.popularity FROM (SELECT rowid, name, popularity, release_date FROM albums "
+    f"ORDER BY rowid LIMIT :scan) al WHERE al.name <> '' AND {_YEAR} LIMIT :cap")
+ALBUM_FTS_HAS: Final = "SELECT rowid FROM tb_album_fts WHERE tb_album_fts MATCH ? AND rowid = ?"
+
+TRACK_SEARCH_TEXT: Final = (
+    "SELECT t.rowid, t.name, t.popularity FROM (SELECT rowid FROM tb_track_fts "
+    "WHERE tb_track_fts MATCH :match LIMIT :scan) m JOIN tracks t ON t.rowid = m.rowid "
+    f"JOIN albums al ON al.rowid = t.album_rowid WHERE al.name <> '' AND {_YEAR} LIMIT :cap")
+#: Bound: ``:isrc``, normalized; found through the dump's own index, or ``tb_isrc`` for the ISRCs
+#: the dump stores in another form.
+TRACK_SEARCH_ISRC: Final = (
+    "SELECT t.rowid, t.name, t.popularity FROM tracks t JOIN albums al ON al.rowid = t.album_rowid "
+    "WHERE t.rowid IN (SELECT rowid FROM tracks WHERE external_id_isrc = :isrc "
+    "UNION SELECT track_rowid FROM tb_isrc WHERE isrc = :isrc) "
+    f"AND al.name <> '' AND {_YEAR} LIMIT :cap")
+TRACK_SEARCH_YEAR: Final = (
+    "SELECT t.rowid, t.name, t.popularity FROM (SELECT rowid, name, popularity, album_rowid FROM tracks "
+    "ORDER BY rowid LIMIT :scan) t JOIN albums al ON al.rowid = t.album_rowid "
+    f"WHERE al.name <> '' AND {_YEAR} LIMIT :cap")
+TRACK_FTS_HAS: Final = "SELECT rowid FROM tb_track_fts WHERE tb_track_fts MATCH ? AND rowid = ?"
+
+ARTIST_SEARCH_TEXT: Final = (
+    "SELECT ar.rowid, ar.name, ar.popularity FROM (SELECT rowid FROM tb_artist_fts "
+    "WHERE tb_artist_fts MATCH :match LIMIT :scan) m JOIN artists ar ON ar.rowid = m.rowid "
+    "WHERE ar.name <> '' LIMIT :cap")
+
+__all__ += [
+    "ALBUM_BY_ID", "ALBUMS_BY_IDS", "ALBUMS_BY_ROWIDS", "ALBUM_ARTISTS", "ALBUM_IMAGES", "ALBUM_TRACKS",
+    "ALBUM_TRACK_COUNT", "MARKETS", "TRACK_BY_ID", "TRACKS_BY_IDS", "TRACKS_BY_ROWIDS", "TRACK_ARTISTS",
+    "ARTIST_BY_ID", "ARTISTS_BY_IDS", "ARTISTS_BY_ROWIDS", "ARTIST_GENRES", "ARTIST_IMAGES", "ARTIST_ALBUMS",
+    "ALBUM_SEARCH_TEXT", "ALBUM_SEARCH_UPC", "ALBUM_SEARCH_YEAR", "ALBUM_FTS_HAS", "TRACK_SEARCH_TEXT",
+    "TRACK_SEARCH_ISRC", "TRACK_SEARCH_YEAR", "TRACK_FTS_HAS", "ARTIST_SEARCH_TEXT",
+]
