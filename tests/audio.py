@@ -3,7 +3,7 @@
 What belongs here: writing an album directory of WAV files (stdlib ``wave``) whose lengths are the
 sample's real durations, tagged with whatever a test wants beets to see. beets weighs track length
 when it matches, so a file one second long would not look like the album it is. Not here: beets
-configuration or servers (``conftest.py``).
+configuration or servers (``beets/beets_support.py``).
 
 8-bit mono at 1000 Hz makes one byte a millisecond; the data chunk is kept at an even length,
 because mediafile cannot read back tags behind an odd-sized chunk.
