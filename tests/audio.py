@@ -11,13 +11,14 @@ because mediafile cannot read back tags behind an odd-sized chunk.
 
 from __future__ import annotations
 
-import wave
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import mediafile
 from fakes.annas import Sample, TrackRow
+
+from tagbridge.demo import write_silent_wav
 
 __all__ = ["OUTRUN", "OUTRUN_UPC", "SUBSTANCE", "SampleTrack", "album_tracks", "write_album", "write_wav"]
 
@@ -27,7 +28,6 @@ OUTRUN_UPC = "00602537292066"
 #: New Order, "Substance": 24 tracks on 2 discs.
 SUBSTANCE = "6iHuSGy6pq4tNGFV3ZVPtl"
 
-_RATE = 1000  # frames a second: one 8-bit mono frame a millisecond
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,14 +54,8 @@ def album_tracks(sample: Sample, album_id: str) -> list[SampleTrack]:
 
 
 def write_wav(path: Path, duration_ms: int) -> Path:
-    """A silent WAV of ``duration_ms`` (rounded up to an even number of bytes)."""
-    frames = duration_ms + duration_ms % 2
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(1)
-        out.setframerate(_RATE)
-        out.writeframes(b"\x80" * frames)
-    return path
+    """A silent WAV of ``duration_ms``: the demo's own writer (one home for the format's traps)."""
+    return write_silent_wav(path, duration_ms)
 
 
 def write_album(directory: Path, tracks: Iterable[SampleTrack], *, names: bool = True, isrcs: bool = False,

@@ -122,8 +122,9 @@ def test_spotipy_reads_an_album_and_searches(server: str) -> None:
     class ServerCredentials(SpotifyClientCredentials):  # spotipy's token endpoint is a class constant
         OAUTH_TOKEN_URL = f"{server}/api/token"
 
-    client = spotipy.Spotify(auth_manager=ServerCredentials(client_id="any", client_secret="thing"),
-                             requests_timeout=10, retries=0)
+    # A token cache in memory: spotipy's default is a ".cache" file in the working directory.
+    credentials = ServerCredentials(client_id="any", client_secret="thing", cache_handler=spotipy.MemoryCacheHandler())
+    client = spotipy.Spotify(auth_manager=credentials, requests_timeout=10, retries=0)
     client.prefix = f"{server}/v1/"
     album = client.album(f"spotify:album:{OUTRUN}")
     assert album["name"] == "OutRun" and album["tracks"]["total"] == 13
