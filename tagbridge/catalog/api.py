@@ -219,7 +219,7 @@ def _paging(params: Params, *, default: int = 20, most_offset: int = _MAX_PAGING
 # -- albums ------------------------------------------------------------------------------------
 
 def _live_album(shaper: Shaper, album_id: str) -> AlbumRow:
-    album = rows.album_by_id(shaper.conn, _checked_id(album_id))
+    album = rows.ALBUMS.one(shaper.conn, _checked_id(album_id))
     if album is None or rows.is_takedown(album):
         raise _Refusal(404, "non existing id")
     return album
@@ -231,7 +231,7 @@ def _album(shaper: Shaper, params: Params, args: list[str]) -> bytes:
 
 def _several_albums(shaper: Shaper, params: Params, args: list[str]) -> bytes:
     ids = _checked_ids(params, 20)
-    found = rows.albums_by_ids(shaper.conn, ids)
+    found = rows.ALBUMS.by_ids(shaper.conn, ids)
     albums: list[AlbumObject | None] = []
     for album_id in ids:
         album = found.get(album_id)
@@ -249,14 +249,14 @@ def _album_tracks(shaper: Shaper, params: Params, args: list[str]) -> bytes:
 
 def _track_objects(shaper: Shaper, tracks: list[TrackRow]) -> dict[str, TrackObject]:
     """Full objects of the tracks whose album is there and not taken down, by id."""
-    albums = rows.albums_by_rowids(shaper.conn, {t.album_rowid for t in tracks if t.album_rowid is not None})
+    albums = rows.ALBUMS.by_rowids(shaper.conn, {t.album_rowid for t in tracks if t.album_rowid is not None})
     live = {rowid: album for rowid, album in albums.items() if not rows.is_takedown(album)}
     shown = [track for track in tracks if track.album_rowid in live]
     return {track.id: obj for track, obj in zip(shown, shaper.tracks(shown, live))}
 
 
 def _track(shaper: Shaper, params: Params, args: list[str]) -> bytes:
-    track = rows.track_by_id(shaper.conn, _checked_id(args[0]))
+    track = rows.TRACKS.one(shaper.conn, _checked_id(args[0]))
     found = _track_objects(shaper, [track]) if track is not None else {}
     if not found:
         raise _Refusal(404, "non existing id")
@@ -265,14 +265,14 @@ def _track(shaper: Shaper, params: Params, args: list[str]) -> bytes:
 
 def _several_tracks(shaper: Shaper, params: Params, args: list[str]) -> bytes:
     ids = _checked_ids(params, 50)
-    found = _track_objects(shaper, list(rows.tracks_by_ids(shaper.conn, ids).values()))
+    found = _track_objects(shaper, list(rows.TRACKS.by_ids(shaper.conn, ids).values()))
     return shaper.encode({"tracks": [found.get(track_id) for track_id in ids]})
 
 
 # -- artists -----------------------------------------------------------------------------------
 
 def _artist(shaper: Shaper, params: Params, args: list[str]) -> bytes:
-    artist = rows.artist_by_id(shaper.conn, _checked_id(args[0]))
+    artist = rows.ARTISTS.one(shaper.conn, _checked_id(args[0]))
     if artist is None:
         raise _Refusal(404, "non existing id")
     return shaper.encode(shaper.artists([artist])[0])
@@ -280,7 +280,7 @@ def _artist(shaper: Shaper, params: Params, args: list[str]) -> bytes:
 
 def _several_artists(shaper: Shaper, params: Params, args: list[str]) -> bytes:
     ids = _checked_ids(params, 50)
-    found = rows.artists_by_ids(shaper.conn, ids)
+    found = rows.ARTISTS.by_ids(shaper.conn, ids)
     listed = list(found.values())
     shaped = {artist.id: obj for artist, obj in zip(listed, shaper.artists(listed))}
     artists: list[ArtistObject | None] = [shaped.get(artist_id) for artist_id in ids]
@@ -298,7 +298,7 @@ def _groups(params: Params) -> tuple[str, ...]:
 
 
 def _artist_albums(shaper: Shaper, params: Params, args: list[str]) -> bytes:
-    artist = rows.artist_by_id(shaper.conn, _checked_id(args[0]))
+    artist = rows.ARTISTS.one(shaper.conn, _checked_id(args[0]))
     if artist is None:
         raise _Refusal(404, "non existing id")
     groups = _groups(params)
@@ -315,7 +315,7 @@ def _artist_albums(shaper: Shaper, params: Params, args: list[str]) -> bytes:
     listed.sort(key=lambda item: item[1], reverse=True)
     listed.sort(key=lambda item: _GROUPS.index(item[0]))
     page = listed[offset:offset + limit]
-    albums = rows.albums_by_rowids(shaper.conn, [rowid for _group, _date, rowid in page])
+    albums = rows.ALBUMS.by_rowids(shaper.conn, [rowid for _group, _date, rowid in page])
     after = [("include_groups", params["include_groups"])] if params.get("include_groups") else []
     links = page_links(f"{shaper.api_url}/artists/{artist.id}/albums", offset, limit, len(listed), after=after)
     body = shaper.artist_albums([(albums[rowid], group) for group, _date, rowid in page], links, offset, limit,
@@ -356,16 +356,16 @@ def _search(shaper: Shaper, params: Params, args: list[str]) -> bytes:
         page, total = ranked[offset:offset + limit], len(ranked)
         href, nxt, previous = page_links(url, offset, limit, total, before=before, last_offset=MAX_OFFSET)
         if kind == "album":
-            albums = rows.albums_by_rowids(shaper.conn, page)
+            albums = rows.ALBUMS.by_rowids(shaper.conn, page)
             body["albums"] = {"href": href, "items": shaper.albums([albums[r] for r in page if r in albums]),
                               "limit": limit, "next": nxt, "offset": offset, "previous": previous, "total": total}
         elif kind == "track":
-            tracks = rows.tracks_by_rowids(shaper.conn, page)
+            tracks = rows.TRACKS.by_rowids(shaper.conn, page)
             shown = _track_objects(shaper, [tracks[r] for r in page if r in tracks])
             body["tracks"] = {"href": href, "items": list(shown.values()), "limit": limit, "next": nxt,
                               "offset": offset, "previous": previous, "total": total}
         elif kind == "artist":
-            artists = rows.artists_by_rowids(shaper.conn, page)
+            artists = rows.ARTISTS.by_rowids(shaper.conn, page)
             body["artists"] = {"href": href, "items": shaper.artists([artists[r] for r in page if r in artists]),
                                "limit": limit, "next": nxt, "offset": offset, "previous": previous, "total": total}
         else:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Final, Generic, NamedTuple, TypeVar
 
 from tagbridge.catalog import sql
 
@@ -21,15 +21,10 @@ __all__ = [
     "ArtistRow",
     "ArtistRef",
     "ImageRow",
-    "album_by_id",
-    "albums_by_ids",
-    "albums_by_rowids",
-    "track_by_id",
-    "tracks_by_ids",
-    "tracks_by_rowids",
-    "artist_by_id",
-    "artists_by_ids",
-    "artists_by_rowids",
+    "Table",
+    "ALBUMS",
+    "TRACKS",
+    "ARTISTS",
     "album_artists",
     "track_artists",
     "album_images",
@@ -103,6 +98,9 @@ class ImageRow(NamedTuple):
     url: str
 
 
+R = TypeVar("R", AlbumRow, TrackRow, ArtistRow)
+
+
 def _json_list(values: Iterable[object]) -> str:
     """A list bound as one parameter, read by ``json_each`` in the statement."""
     return json.dumps(list(values))
@@ -113,58 +111,32 @@ def is_takedown(album: AlbumRow) -> bool:
     return not album.name
 
 
-def album_by_id(conn: sqlite3.Connection, album_id: str) -> AlbumRow | None:
-    """One album by its base62 id, takedowns included."""
-    row = conn.execute(sql.ALBUM_BY_ID, (album_id,)).fetchone()
-    return AlbumRow._make(row) if row else None
+class Table(Generic[R]):
+    """Lookups of one item table (albums, tracks or artists) by base62 id or by rowid."""
+
+    def __init__(self, by_id: str, by_ids: str, by_rowids: str, make: Callable[[Any], R]) -> None:
+        self._by_id = by_id
+        self._by_ids = by_ids
+        self._by_rowids = by_rowids
+        self._make: Callable[[Any], R] = make
+
+    def one(self, conn: sqlite3.Connection, item_id: str) -> R | None:
+        """One row by its base62 id (takedowns included), or None."""
+        row = conn.execute(self._by_id, (item_id,)).fetchone()
+        return self._make(row) if row else None
+
+    def by_ids(self, conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, R]:
+        """Rows by base62 id, in one statement."""
+        return {row[1]: self._make(row) for row in conn.execute(self._by_ids, (_json_list(ids),))}
+
+    def by_rowids(self, conn: sqlite3.Connection, rowids: Iterable[int]) -> dict[int, R]:
+        """Rows by rowid, in one statement."""
+        return {row[0]: self._make(row) for row in conn.execute(self._by_rowids, (_json_list(rowids),))}
 
 
-def albums_by_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, AlbumRow]:
-    """Albums by base62 id, in one statement."""
-    rows = conn.execute(sql.ALBUMS_BY_IDS, (_json_list(ids),)).fetchall()
-    return {row[1]: AlbumRow._make(row) for row in rows}
-
-
-def albums_by_rowids(conn: sqlite3.Connection, rowids: Iterable[int]) -> dict[int, AlbumRow]:
-    """Albums by rowid, in one statement."""
-    rows = conn.execute(sql.ALBUMS_BY_ROWIDS, (_json_list(rowids),)).fetchall()
-    return {row[0]: AlbumRow._make(row) for row in rows}
-
-
-def track_by_id(conn: sqlite3.Connection, track_id: str) -> TrackRow | None:
-    """One track by its base62 id."""
-    row = conn.execute(sql.TRACK_BY_ID, (track_id,)).fetchone()
-    return TrackRow._make(row) if row else None
-
-
-def tracks_by_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, TrackRow]:
-    """Tracks by base62 id, in one statement."""
-    rows = conn.execute(sql.TRACKS_BY_IDS, (_json_list(ids),)).fetchall()
-    return {row[1]: TrackRow._make(row) for row in rows}
-
-
-def tracks_by_rowids(conn: sqlite3.Connection, rowids: Iterable[int]) -> dict[int, TrackRow]:
-    """Tracks by rowid, in one statement."""
-    rows = conn.execute(sql.TRACKS_BY_ROWIDS, (_json_list(rowids),)).fetchall()
-    return {row[0]: TrackRow._make(row) for row in rows}
-
-
-def artist_by_id(conn: sqlite3.Connection, artist_id: str) -> ArtistRow | None:
-    """One artist by its base62 id."""
-    row = conn.execute(sql.ARTIST_BY_ID, (artist_id,)).fetchone()
-    return ArtistRow._make(row) if row else None
-
-
-def artists_by_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, ArtistRow]:
-    """Artists by base62 id, in one statement."""
-    rows = conn.execute(sql.ARTISTS_BY_IDS, (_json_list(ids),)).fetchall()
-    return {row[1]: ArtistRow._make(row) for row in rows}
-
-
-def artists_by_rowids(conn: sqlite3.Connection, rowids: Iterable[int]) -> dict[int, ArtistRow]:
-    """Artists by rowid, in one statement."""
-    rows = conn.execute(sql.ARTISTS_BY_ROWIDS, (_json_list(rowids),)).fetchall()
-    return {row[0]: ArtistRow._make(row) for row in rows}
+ALBUMS: Final = Table(sql.ALBUM_BY_ID, sql.ALBUMS_BY_IDS, sql.ALBUMS_BY_ROWIDS, AlbumRow._make)
+TRACKS: Final = Table(sql.TRACK_BY_ID, sql.TRACKS_BY_IDS, sql.TRACKS_BY_ROWIDS, TrackRow._make)
+ARTISTS: Final = Table(sql.ARTIST_BY_ID, sql.ARTISTS_BY_IDS, sql.ARTISTS_BY_ROWIDS, ArtistRow._make)
 
 
 def _credits(rows: Iterable[tuple[int, str, str | None]]) -> dict[int, list[ArtistRef]]:
