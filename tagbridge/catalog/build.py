@@ -10,6 +10,7 @@ for synthetic rows) and queries.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable, Iterator
 from typing import Final
@@ -24,6 +25,8 @@ __all__ = [
     "build_search_indexes",
     "set_meta",
     "mark_complete",
+    "begin_bulk",
+    "finish",
     "step_done",
     "record_step",
     "normalize_upc",
@@ -55,11 +58,30 @@ def create_schema(conn: sqlite3.Connection, *, dump_tables: bool = True) -> None
         conn.executemany(sql.META_INIT, [("schema_version", str(sql.SCHEMA_VERSION)), ("complete", "0")])
 
 
-def create_dump_indexes(conn: sqlite3.Connection) -> None:
-    """The dump's own indexes, built once after the bulk copy (faster than maintaining them row by row)."""
+def create_dump_indexes(conn: sqlite3.Connection, *, progress: Progress | None = None) -> None:
+    """The dump's own indexes, built once after the bulk copy (faster than maintaining them row by row).
+
+    ``progress`` hears ``("dump-index", 1)`` after each index.
+    """
     for statement in sql.DUMP_INDEXES:
         with conn:
             conn.execute(statement)
+        if progress is not None:
+            progress("dump-index", 1)
+
+
+def begin_bulk(conn: sqlite3.Connection) -> None:
+    """Settings for filling a catalog: WAL, no fsync per commit, a large cache (``sql.BULK_PRAGMAS``)."""
+    for statement in sql.BULK_PRAGMAS:
+        conn.execute(statement).fetchall()
+
+
+def finish(conn: sqlite3.Connection) -> None:
+    """Make every row durable, :func:`mark_complete`, and leave one self-contained file."""
+    for statement in sql.DURABLE:
+        conn.execute(statement).fetchall()
+    mark_complete(conn)
+    conn.execute(sql.SINGLE_FILE).fetchall()
 
 
 def set_meta(conn: sqlite3.Connection, **values: str) -> None:
@@ -87,7 +109,13 @@ def record_step(conn: sqlite3.Connection, step: str, done: int, *, finished: boo
 # --- the search indexes ----------------------------------------------------------------------
 
 def _fold(value: object) -> str:
-    return normalize_text(str(value)) if value else ""
+    return _fold_text(str(value)) if value else ""
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_text(text: str) -> str:
+    # Names repeat: an album's name and its artists come again with each of its tracks.
+    return normalize_text(text)
 
 
 def _upcs(rows: list[Row]) -> list[Row]:

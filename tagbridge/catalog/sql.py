@@ -172,6 +172,74 @@ INDEX_STEPS: Final[tuple[tuple[str, str, str], ...]] = (
      "INSERT INTO tb_track_fts (rowid, name, artists, album) VALUES (?, ?, ?, ?)"),
 )
 
+# --- importing ---------------------------------------------------------------------------------
+#: Statements of ``importer.py`` (copying the dump, checking it, the side index) and of the bulk
+#: writes ``importer.py`` and ``synth.py`` share. SQLite only: importing is not served.
+
+__all__ += [
+    "BULK_PRAGMAS", "DURABLE", "SINGLE_FILE", "DETACH_DUMP", "DUMP_TABLE_COLUMNS", "DUMP_TABLE_INDEXES",
+    "DUMP_INDEX_COLUMNS", "DUMP_INDEX_KEYS", "dump_rowid_span", "item_rowid_span", "dump_first_row_types",
+    "copy_from_dump",
+]
+
+#: A bulk write: WAL, and no fsync per commit. That is safe when the process is killed (the OS
+#: keeps what was written; each chunk commits with its progress mark), not on a power cut, so
+#: :data:`DURABLE` runs before the completion mark. A large page cache; sorter threads for
+#: ``CREATE INDEX``. Temporary b-trees stay in files: an index sort over 256M rows outgrows memory.
+BULK_PRAGMAS: Final[tuple[str, ...]] = (
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = OFF",
+    "PRAGMA cache_size = -262144",  # 256 MiB
+    "PRAGMA threads = 2",
+)
+#: Before the completion mark: fsync every commit from now on, and copy the WAL into the file.
+DURABLE: Final[tuple[str, ...]] = ("PRAGMA synchronous = FULL", "PRAGMA wal_checkpoint(TRUNCATE)")
+#: After it: a rollback journal, so the catalog is one self-contained file, readable read-only
+#: (a WAL database opened read-only needs its -shm file, or a writable directory to make one).
+SINGLE_FILE: Final = "PRAGMA journal_mode = DELETE"
+
+DETACH_DUMP: Final = "DETACH DATABASE dump"
+#: A table's columns in the attached dump (bound: the table's name): name, declared type, pk.
+DUMP_TABLE_COLUMNS: Final = "SELECT name, type, pk FROM pragma_table_info(?, 'dump')"
+#: The attached dump's indexes on a table (bound: the table), and one index's columns in order.
+DUMP_TABLE_INDEXES: Final = "SELECT name FROM pragma_index_list(?, 'dump')"
+DUMP_INDEX_COLUMNS: Final = "SELECT name FROM pragma_index_info(?, 'dump') ORDER BY seqno"
+
+#: ``(table, column)`` of each of :data:`DUMP_INDEXES`: what a side index checks the original has.
+DUMP_INDEX_KEYS: Final[tuple[tuple[str, str], ...]] = tuple(
+    (on.split("(")[0], on.split("(")[1].rstrip(")")) for on in (s.rsplit(" ON ", 1)[1] for s in DUMP_INDEXES)
+)
+
+
+def dump_rowid_span(table: str) -> str:
+    """``SELECT min, max`` of the table b-tree key of one of :data:`DUMP_TABLES` in the attached dump.
+
+    ``_rowid_`` is the b-tree key whether or not the dump declares a ``rowid`` column, so the
+    copy reads in key order by seeks; the link tables have no column of that name.
+    """
+    if table not in DUMP_TABLES:  # only names from DUMP_TABLES reach the SQL
+        raise KeyError(table)
+    return f"SELECT min(_rowid_), max(_rowid_) FROM dump.{table}"
+
+
+def item_rowid_span(table: str) -> str:
+    """``SELECT min, max`` of ``rowid`` of artists, albums or tracks, wherever the table is (catalog or dump)."""
+    if table not in ("artists", "albums", "tracks"):
+        raise KeyError(table)
+    return f"SELECT min(rowid), max(rowid) FROM {table}"
+
+
+def dump_first_row_types(table: str) -> str:
+    """``typeof`` of each column of a row of the attached dump's ``table``, to check its types before copying."""
+    return f"SELECT {', '.join(f'typeof({name})' for name, _kind in DUMP_TABLES[table])} FROM dump.{table} LIMIT 1"
+
+
+def copy_from_dump(table: str) -> str:
+    """Copy one key range of ``table`` from the attached dump (bound: after key, up to key), in key order."""
+    names = ", ".join(name for name, _kind in DUMP_TABLES[table])
+    return (f"INSERT INTO main.{table} ({names}) SELECT {names} FROM dump.{table} "
+            "WHERE _rowid_ > ? AND _rowid_ <= ? ORDER BY _rowid_")
+
 # --- queries ---------------------------------------------------------------------------------------
 #: What ``api.py``, ``objects.py`` and ``search.py`` read to answer the Web API. A list of ids or
 #: rowids is bound as one JSON array and read with ``json_each`` (PostgreSQL: ``= ANY(?)``), so
