@@ -125,6 +125,7 @@ def _beets_config(directory: Path, catalog: Path) -> dict[str, Any]:
         "directory": str(directory / "library"),
         "library": str(directory / "library.db"),
         "plugins": ["tagbridge"],
+        "create_backup_before_migrations": False,  # a new library: nothing to back up
         "import": {"copy": True, "write": True, "resume": False, "quiet": False, "log": None},
         "tagbridge": {
             "sources": ["caa", "itunes", "spotify"],
