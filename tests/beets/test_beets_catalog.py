@@ -43,6 +43,11 @@ def test_a_missing_catalog_is_one_clear_line_and_the_import_goes_on(beets_lib: B
     options = fast_options(beets_lib.temp_path / "cache",
                            spotify={"backend": "catalog", "catalog": str(tmp_path / "nowhere.sqlite")})
     beets_lib.load("tagbridge", tagbridge=options)
-    beets_lib.import_album(outrun_by_names)  # returns: a missing catalog never aborts the import
+    from beets import importer
+
+    session = beets_lib.setup_importer(outrun_by_names)
+    session.default_choice = importer.Action.ASIS  # no candidate: keep the files' own tags
+    session.run()  # returns: a missing catalog never aborts the import
+    assert len(beets_lib.lib.albums()) == 1
     messages = [r.getMessage() for r in caplog.records if r.levelname == "WARNING" and "catalog" in r.getMessage()]
     assert len(messages) == 1 and "no catalog at" in messages[0] and "tagbridge catalog import" in messages[0]
