@@ -145,7 +145,12 @@ _Route = Callable[[Shaper, Params, list[str]], bytes]
 
 
 def _route(request: HttpRequest, catalog: Catalog) -> HttpResponse:
-    parts = urlsplit(request.url)
+    try:
+        parts = urlsplit(request.url) if _encodable(request.url) else None
+    except ValueError:  # "http://[::1/v1/...": a Host header no URL can hold
+        parts = None
+    if parts is None:
+        raise _Refusal(400, "Invalid request URL")
     path = parts.path.rstrip("/") if parts.path != "/" else parts.path
     if path == "/api/token":
         if request.method != "POST":
@@ -158,7 +163,8 @@ def _route(request: HttpRequest, catalog: Catalog) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
         raise _Refusal(405, "Method not allowed", {"allow": "GET"})
     params = _params(request, parts.query)
-    shaper = Shaper(catalog.connection(), f"{parts.scheme}://{parts.netloc}/v1", _markets_of(catalog))
+    origin = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"  # links never repeat user info
+    shaper = Shaper(catalog.connection(), f"{origin}/v1", _markets_of(catalog))
     return HttpResponse(status=200, url=request.url, body=route(shaper, params, args), headers=dict(_JSON))
 
 

@@ -82,6 +82,21 @@ def test_any_paging_answers_200_or_400(catalog: Catalog, limit: str, offset: str
 
 
 @_FUZZ
+@given(path=st.one_of(st.text(max_size=40), st.lists(st.sampled_from(["v1", "albums", "tracks", "artists", "search",
+                                                                  "api", "token", OUTRUN, "", "..", "%2F", "?"]),
+                                                  max_size=5).map("/".join)),
+       host=st.sampled_from(["catalog.invalid", "127.0.0.1:8000", "[::1]:80", "[::1", "user:pw@h", "h\udcff"]),
+       method=st.sampled_from(["GET", "HEAD", "POST", "PUT", "DELETE"]))
+def test_any_url_and_method_answer_without_a_500(catalog: Catalog, path: str, host: str, method: str) -> None:
+    answer = Client(catalog, f"http://{host}").response(f"http://{host}/{path}", method=method)
+    assert answer.status in (200, 400, 404, 405), answer.status
+    body = json.loads(answer.body)
+    if answer.status != 200:
+        assert "error" in body
+    assert b"user:pw" not in answer.body, "links never repeat the request's user info"
+
+
+@_FUZZ
 @given(body=st.binary(max_size=80), header=st.text(max_size=40))
 def test_any_token_request_answers_200_or_400(catalog: Catalog, body: bytes, header: str) -> None:
     answer = Client(catalog).response("/api/token", method="POST", headers=(("Authorization", header),), body=body)
