@@ -145,7 +145,8 @@ def _quoted(token: str) -> str:
 
 
 def _criterion(column: str | None, tokens: Sequence[str]) -> str:
-    phrases = " ".join(_quoted(token) for token in tokens)
+    # Each distinct word once: a repeated one only makes FTS5 walk its doclist again.
+    phrases = " ".join(_quoted(token) for token in dict.fromkeys(tokens))
     return f"{column} : ({phrases})" if column else f"({phrases})"
 
 
@@ -240,7 +241,7 @@ def _exact(conn: sqlite3.Connection, plan: SearchPlan, hits: list[_Hit]) -> set[
     if target is None:
         return set()
     if len(hits) <= _FOLD_ALL or plan.anchored is None:
-        return {rowid for rowid, name, _pop in hits[:RESULT_CAP] if name and normalize_text(name) == target}
+        return {rowid for rowid, name, _pop in hits if name and normalize_text(name) == target}
     params = {"match": plan.anchored, "scan": YEAR_SCAN if plan.years else _FOLD_ALL,
               **_bounds(plan), "cap": _FOLD_ALL}
     exact: set[int] = set()
