@@ -37,7 +37,9 @@ def read_only_uri(path: Path, *, immutable: bool = False) -> str:
 def tune(conn: sqlite3.Connection) -> None:
     """Settings for many small indexed reads: a memory-mapped file and a larger page cache."""
     conn.execute("PRAGMA mmap_size = 1073741824")
-    conn.execute("PRAGMA cache_size = -65536")  # 64 MiB
+    # Pages read from the OS cost far more than pages in SQLite's own cache (measured at 10M
+    # tracks: most single-row reads paid for the copy); memory is plentiful next to the dump.
+    conn.execute("PRAGMA cache_size = -262144")  # 256 MiB a connection
     conn.execute("PRAGMA temp_store = MEMORY")
 
 
