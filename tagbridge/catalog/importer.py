@@ -313,8 +313,11 @@ def _check_sqlite_file(path: Path) -> None:
         raise DumpError(f"{path} is not a SQLite database (nor a directory of Parquet files)")
 
 
-def check_original(original: Path) -> None:
+def check_original(original: Path, *, in_place: bool = False) -> None:
     """Check the SQLite original's tables, columns and types before anything is written.
+
+    ``in_place``: it is to be read where it is by a side index, whose steps read tables in
+    ``rowid`` order, so a declared ``rowid`` column must be the table's key.
 
     Raises:
         DumpError: naming the file (and the table or column) at fault.
@@ -322,12 +325,12 @@ def check_original(original: Path) -> None:
     _check_sqlite_file(original)
     conn = sqlite3.connect(":memory:")
     try:
-        _attach_original(conn, original)
+        _attach_original(conn, original, in_place=in_place)
     finally:
         conn.close()
 
 
-def _attach_original(conn: sqlite3.Connection, original: Path) -> None:
+def _attach_original(conn: sqlite3.Connection, original: Path, *, in_place: bool) -> None:
     """Attach the original read-only as ``dump`` and check its tables, columns and types."""
     try:
         conn.execute(sql.ATTACH_DUMP, (read_only_uri(original),))
@@ -338,7 +341,7 @@ def _attach_original(conn: sqlite3.Connection, original: Path) -> None:
             for name, _kind in columns:
                 if name not in have:
                     raise DumpError(f"{original}: table '{table}' has no column '{name}' (it has: {', '.join(have)})")
-            if "rowid" in have and not have["rowid"]:
+            if in_place and "rowid" in have and not have["rowid"]:
                 raise DumpError(f"{original}: {table}.rowid is not the table's INTEGER PRIMARY KEY")
             first = conn.execute(sql.dump_first_row_types(table)).fetchone() or ()
             for (name, kind), found in zip(columns, first):
@@ -432,7 +435,7 @@ def import_catalog(source: Path, db: Path, *, progress: ImportProgress | None = 
             if tables is not None:
                 copied = _copy_parquet(conn, tables, progress, chunk_rows)
             else:
-                _attach_original(conn, source)
+                _attach_original(conn, source, in_place=False)
                 copied = _copy_sqlite(conn, source, progress, chunk_rows)
                 conn.execute(sql.DETACH_DUMP)
             copy_seconds = time.perf_counter() - started
@@ -457,7 +460,7 @@ def index_original(original: Path, db: Path, *,
         DumpError, CatalogError, KeyboardInterrupt: as :func:`import_catalog`.
     """
     original = original.expanduser().resolve()
-    check_original(original)
+    check_original(original, in_place=True)
     conn, resumed, complete = _open_target(db, kind="side", source=str(original))
     try:
         if complete:
@@ -465,7 +468,7 @@ def index_original(original: Path, db: Path, *,
             return (ImportResult(path=db, rows_copied=0, rows_indexed=0, copy_seconds=0.0, index_seconds=0.0,
                                  resumed=True, already_complete=True), [m for m in missing.split(",") if m])
         with interruptible(conn):
-            _attach_original(conn, original)
+            _attach_original(conn, original, in_place=True)
             missing = missing_dump_indexes(conn)
             build.set_meta(conn, original=str(original), missing_indexes=",".join(missing))
             started = time.perf_counter()

@@ -102,14 +102,16 @@ def test_side_index_reads_the_original_in_place_and_never_writes_it(
         catalog.close()
 
 
-def test_side_index_default_path_sits_beside_the_original(original: Path, tmp_path: Path) -> None:
+def test_side_index_default_path_sits_beside_the_original(original: Path, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
     copy = tmp_path / "spotify_clean.sqlite3"
     copy.write_bytes(original.read_bytes())
-    result, missing = index_original(copy, tmp_path / "spotify_clean.tagbridge.sqlite3")
-    assert result.rows_indexed > 0 and "artist_genres(artist_rowid)" in missing
-    # Running it again is a no-op that still reports what the original lacks.
-    again, missing_again = index_original(copy, tmp_path / "spotify_clean.tagbridge.sqlite3")
-    assert again.already_complete and missing_again == missing
+    status, out, err = run_cli(capsys, "catalog", "index", str(copy))
+    assert status == 0 and (tmp_path / "spotify_clean.tagbridge.sqlite3").is_file(), err
+    # Running it again is a no-op that still says what the original lacks.
+    status, out, again = run_cli(capsys, "catalog", "index", str(copy))
+    assert status == 0 and "nothing to do" in out and again == err
+    assert "artist_genres(artist_rowid)" in err
 
 
 # --- bad input ---------------------------------------------------------------------------------
@@ -161,12 +163,24 @@ def test_bad_sqlite_originals_are_named(original: Path, tmp_path: Path) -> None:
     not_sqlite.write_text("hello")
     with pytest.raises(DumpError, match="notes.sqlite3 is not a SQLite database"):
         import_catalog(not_sqlite, tmp_path / "a.sqlite")
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
+    with pytest.raises(DumpError, match=r"empty.sqlite3 is empty \(0 bytes\)"):
+        index_original(empty, tmp_path / "a.sqlite")
+    assert not (tmp_path / "a.sqlite").exists(), "nothing should be written for an unusable original"
     missing = tmp_path / "no-albums.sqlite3"
     missing.write_bytes(original.read_bytes())
     with sqlite3.connect(missing) as conn:
         conn.execute("DROP TABLE albums")
     with pytest.raises(DumpError, match="no-albums.sqlite3 has no table 'albums'"):
         index_original(missing, tmp_path / "b.sqlite")
+    loose = tmp_path / "loose-rowid.sqlite3"
+    loose.write_bytes(original.read_bytes())
+    with sqlite3.connect(loose) as conn:
+        conn.execute("ALTER TABLE artists RENAME TO artists_keyed")
+        conn.execute("CREATE TABLE artists AS SELECT * FROM artists_keyed")  # rowid: a plain column now
+    with pytest.raises(DumpError, match="artists.rowid is not the table's INTEGER PRIMARY KEY"):
+        index_original(loose, tmp_path / "b.sqlite")
     truncated = tmp_path / "truncated.sqlite3"
     truncated.write_bytes(original.read_bytes()[: original.stat().st_size // 3])
     with pytest.raises(DumpError, match="truncated.sqlite3"):
