@@ -135,14 +135,13 @@ class _Bar:
         from tqdm import tqdm
 
         self.close()
-        unit = {"dump indexes": " indexes", "generate": " tracks"}.get(name, " rows")
-        self.bar = tqdm(total=total, initial=done, desc=name, unit=unit, unit_scale=unit != " indexes",
+        unit = _UNITS.get(name, "rows")
+        self.bar = tqdm(total=total, initial=done, desc=name, unit=f" {unit}", unit_scale=unit != "indexes",
                         file=sys.stderr, dynamic_ncols=True, smoothing=0.05, mininterval=0.5)
 
     def advance(self, rows: int, label: str) -> None:
         if self.bar is not None:
-            if label != "dump-index":
-                self.bar.set_postfix_str(label, refresh=False)
+            self.bar.set_postfix_str(_label(label).strip(" ()"), refresh=False)
             self.bar.update(rows)
 
     def close(self) -> None:
@@ -174,11 +173,21 @@ class _Lines:
         rate = (self.done - self.base) / max(now - self.started, 1e-9)
         of = f" of {self.total:,}" if self.total else ""
         left = f", about {_duration((self.total - self.done) / rate)} left" if self.total and rate else ""
-        print(f"tagbridge: {self.name} ({label}): {self.done:,}{of} rows, {rate:,.0f} rows/s{left}",
+        unit = _UNITS.get(self.name, "rows")
+        print(f"tagbridge: {self.name}{_label(label)}: {self.done:,}{of} {unit}, {rate:,.0f} {unit}/s{left}",
               file=self.stream, flush=True)
 
     def close(self) -> None:
         pass
+
+
+#: What each phase counts (rows, unless named here).
+_UNITS = {"dump indexes": "indexes", "generate": "tracks"}
+
+
+def _label(label: str) -> str:
+    """`` (tracks)`` for a table or step worth naming beside the phase; nothing for the dump's indexes."""
+    return "" if label == "dump-index" else f" ({label})"
 
 
 def _duration(seconds: float) -> str:
