@@ -54,7 +54,7 @@ class DemoResult:
 
 
 def _tags(paths: Sequence[Path]) -> list[dict[str, Any]]:
-    import mediafile
+    import mediafile  # type: ignore[import-untyped]
 
     rows = []
     for path in paths:
@@ -112,7 +112,7 @@ def run_demo(directory: Path, *, tracks: int = 20_000, say: Say = print) -> Demo
 
 
 def _set_tags(path: Path, **tags: Any) -> None:
-    import mediafile
+    import mediafile  # type: ignore[import-untyped]
 
     media = mediafile.MediaFile(str(path))
     for key, value in tags.items():

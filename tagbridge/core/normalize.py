@@ -80,15 +80,24 @@ def _strip_marks(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
+@functools.lru_cache(maxsize=65536)
+def _blank_char(ch: str) -> str:
+    """One character as :func:`_blank_punctuation` leaves it: itself, a space, or nothing."""
+    category = unicodedata.category(ch)
+    if category == "Cf":
+        # Soft hyphens and zero-width joiners are invisible; some sources keep them, some don't.
+        return ""
+    return " " if category[0] in "PS" or category == "Cc" else ch
+
+
+# Names are mostly ASCII: one translate call does what the per-character path does.
+_ASCII_BLANKS = {code: _blank_char(chr(code)) for code in range(128) if _blank_char(chr(code)) != chr(code)}
+
+
 def _blank_punctuation(text: str) -> str:
-    out: list[str] = []
-    for ch in text:
-        category = unicodedata.category(ch)
-        if category == "Cf":
-            # Soft hyphens and zero-width joiners are invisible; some sources keep them, some don't.
-            continue
-        out.append(" " if category[0] in "PS" or category == "Cc" else ch)
-    return "".join(out)
+    if text.isascii():
+        return text.translate(_ASCII_BLANKS)
+    return "".join(map(_blank_char, text))
 
 
 def normalize_text(s: str) -> str:
