@@ -112,7 +112,7 @@ def run_demo(directory: Path, *, tracks: int = 20_000, say: Say = print) -> Demo
 
 
 def _set_tags(path: Path, **tags: Any) -> None:
-    import mediafile  # type: ignore[import-untyped]
+    import mediafile
 
     media = mediafile.MediaFile(str(path))
     for key, value in tags.items():
