@@ -354,16 +354,19 @@ def _attach_original(conn: sqlite3.Connection, original: Path, *, in_place: bool
         raise DumpError(f"{original} cannot be read as a SQLite dump (truncated or corrupt?): {exc}") from None
 
 
-def _copy_sqlite(conn: sqlite3.Connection, original: Path, progress: ImportProgress, chunk_rows: int) -> int:
-    """Copy every table in b-tree key ranges; the progress mark of ``copy:<table>`` is the last key copied."""
-    spans = {table: conn.execute(sql.dump_rowid_span(table)).fetchone() for table in sql.DUMP_TABLES}
-    marks = {table: build.step_done(conn, f"copy:{table}") for table in sql.DUMP_TABLES}
+def _copy_sqlite(conn: sqlite3.Connection, original: Path, progress: ImportProgress, chunk_rows: int,
+                 tables: Iterable[str] = tuple(sql.DUMP_TABLES)) -> int:
+    """Copy ``tables`` (every dump table by default) in b-tree key ranges; the progress mark of
+    ``copy:<table>`` is the last key copied."""
+    tables = tuple(tables)
+    spans = {table: conn.execute(sql.dump_rowid_span(table)).fetchone() for table in tables}
+    marks = {table: build.step_done(conn, f"copy:{table}") for table in tables}
     total = sum(high - low + 1 for low, high in spans.values() if high is not None)
     before = sum(high - low + 1 if finished else max(0, min(done, high) - low + 1)
                  for (done, finished), (low, high) in zip(marks.values(), spans.values()) if high is not None)
     progress.phase("copy", total, before)
     copied = 0
-    for table in sql.DUMP_TABLES:
+    for table in tables:
         done, finished = marks[table]
         low, high = spans[table]
         if finished or high is None:
@@ -389,6 +392,31 @@ def _copy_sqlite(conn: sqlite3.Connection, original: Path, progress: ImportProgr
             raise DumpError(f"{original}: cannot read {table} after key {done} (truncated or corrupt?): "
                             f"{exc}") from None
     return copied
+
+
+#: Tables a side index copies, with their index, when the original lacks it: every album or artist
+#: lookup reads them, and without an index each read scans the whole table. They are small next
+#: to the dump (images and genres); the queries find the copy first, as SQLite searches ``main``
+#: before an attached file. A missing index on a larger table is only reported.
+_COPIED_WHEN_UNINDEXED: Final = ("album_images", "artist_images", "artist_genres")
+
+
+def _copy_unindexed(conn: sqlite3.Connection, original: Path, missing: list[str],
+                    progress: ImportProgress) -> list[str]:
+    """Copy into the side index each small table whose index the original lacks, with that index;
+    return the indexes still missing."""
+    tables = [t for t in _COPIED_WHEN_UNINDEXED if any(m.startswith(f"{t}(") for m in missing)]
+    if not tables:
+        return missing
+    with conn:
+        for table in tables:
+            conn.execute(sql.create_dump_table(table))
+    _copy_sqlite(conn, original, progress, CHUNK_ROWS, tables)
+    for statement in sql.DUMP_INDEXES:
+        if any(f" ON {table}(" in statement for table in tables):
+            with conn:
+                conn.execute(statement)
+    return [m for m in missing if m.split("(")[0] not in tables]
 
 
 def missing_dump_indexes(conn: sqlite3.Connection) -> list[str]:
@@ -470,8 +498,9 @@ def index_original(original: Path, db: Path, *,
         with interruptible(conn):
             _attach_original(conn, original, in_place=True)
             missing = missing_dump_indexes(conn)
-            build.set_meta(conn, original=str(original), missing_indexes=",".join(missing))
             started = time.perf_counter()
+            missing = _copy_unindexed(conn, original, missing, progress or NoProgress())
+            build.set_meta(conn, original=str(original), missing_indexes=",".join(missing))
             indexed = build_indexes(conn, progress or NoProgress(), dump_indexes=False)
             # Pragmas without a schema name reach every attached file: the original stays out of them.
             conn.execute(sql.DETACH_DUMP)
