@@ -167,3 +167,9 @@ def build_search_indexes(conn: sqlite3.Connection, *, progress: Progress | None 
                 progress(step, len(rows))
         with conn:
             record_step(conn, step, done, finished=True)
+    if not step_done(conn, "index:optimize")[1]:
+        for statement in sql.FTS_OPTIMIZE:
+            with conn:
+                conn.execute(statement)
+        with conn:
+            record_step(conn, "index:optimize", 0, finished=True)
