@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from tagbridge.core.errors import SourceError
@@ -25,7 +25,7 @@ from tagbridge.core.records import AlbumRecord, TrackRecord
 from tagbridge.sources import spotify
 from tagbridge.sources.spotify import AlbumSearch
 
-__all__ = ["AlbumEvidence", "find_spotify_albums", "find_spotify_tracks", "MAX_ISRC_LOOKUPS"]
+__all__ = ["AlbumEvidence", "TrackWant", "find_spotify_albums", "find_spotify_tracks", "pair_tracks", "MAX_ISRC_LOOKUPS"]
 
 _log = logging.getLogger(__name__)
 
@@ -154,3 +154,37 @@ def find_spotify_tracks(session: spotify.SpotifySession, *, artist: str, title: 
     if not title.strip():
         return []
     return (yield from spotify.search_tracks(session, artist, title))
+
+
+@dataclass(frozen=True, slots=True)
+class TrackWant:
+    """One of the user's tracks, as pairing sees it: its ISRCs and its position."""
+
+    isrcs: tuple[str, ...] = ()
+    disc: int | None = None
+    number: int | None = None
+
+
+def pair_tracks(wanted: Sequence[TrackWant], tracks: Sequence[TrackRecord]) -> list[tuple[int, TrackRecord]]:
+    """The user's tracks (by index in ``wanted``) paired with an album's tracks.
+
+    By ISRC first; then, when the counts agree, by position (disc, then number, whichever way
+    the user's tracks are numbered: per disc or across), never giving one album track twice.
+    Tracks that pair with nothing are left out.
+    """
+    by_isrc = {t.isrc.upper(): t for t in tracks if t.isrc}
+    pairs: dict[int, TrackRecord] = {}
+    for n, want in enumerate(wanted):
+        for code in want.isrcs:
+            track = by_isrc.get(code.upper())
+            if track is not None:
+                pairs[n] = track
+                break
+    if len(wanted) == len(tracks):
+        ordered = sorted(range(len(wanted)), key=lambda n: (wanted[n].disc or 1, wanted[n].number or 0))
+        ordered_tracks = sorted(tracks, key=lambda t: (t.disc_number or 1, t.track_number or 0))
+        used = {id(t) for t in pairs.values()}
+        for n, track in zip(ordered, ordered_tracks):
+            if n not in pairs and id(track) not in used:
+                pairs[n] = track
+    return sorted(pairs.items())

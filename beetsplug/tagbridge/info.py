@@ -18,7 +18,7 @@ from tagbridge.core.identifiers import normalize_barcode, normalize_mbid, releas
 from tagbridge.core.model import AlbumQuery, ArtLinks, MatchKind
 from tagbridge.core.rank import rank_covers
 from tagbridge.core.records import AlbumRecord, ArtistRef, TrackRecord
-from tagbridge.identify import AlbumEvidence
+from tagbridge.identify import AlbumEvidence, TrackWant, pair_tracks
 from tagbridge.sources.spotify import art_candidates, parse_spotify_ref
 
 __all__ = ["DATA_SOURCE", "album_info", "track_info", "evidence_from_items", "query_for_album",
@@ -199,19 +199,7 @@ def repair_by_isrc(mapping: dict[Any, Any]) -> int:
 
 
 def pair_items(items: Sequence[Any], tracks: Sequence[TrackRecord]) -> list[tuple[Any, TrackRecord]]:
-    """Library items paired with an album's tracks: by ISRC first, then, when the counts agree,
-    by position (disc, then number), whichever way the items are numbered (per disc or across)."""
-    by_isrc = {t.isrc.upper(): t for t in tracks if t.isrc}
-    pairs: dict[int, tuple[Any, TrackRecord]] = {}
-    for n, item in enumerate(items):
-        track = by_isrc.get(str(item.get("isrc") or "").upper())
-        if track is not None:
-            pairs[n] = (item, track)
-    if len(items) == len(tracks):
-        ordered_items = sorted(range(len(items)), key=lambda n: (items[n].get("disc") or 1, items[n].get("track") or 0))
-        ordered_tracks = sorted(tracks, key=lambda t: (t.disc_number or 1, t.track_number or 0))
-        used = {id(t) for _i, t in pairs.values()}
-        for n, track in zip(ordered_items, ordered_tracks):
-            if n not in pairs and id(track) not in used:
-                pairs[n] = (items[n], track)
-    return [pairs[n] for n in sorted(pairs)]
+    """Library items paired with an album's tracks (the rule is ``tagbridge.identify.pair_tracks``)."""
+    wanted = [TrackWant(isrcs=(str(item.get("isrc")),) if item.get("isrc") else (), disc=item.get("disc"),
+                        number=item.get("track")) for item in items]
+    return [(items[n], track) for n, track in pair_tracks(wanted, tracks)]
