@@ -43,6 +43,7 @@ def resolve_art(
     probe: bool = False,
     probe_top: int = 3,
     spotify_session: SpotifySession | None = None,
+    follow_links: bool = True,
 ) -> Lookup[ArtResolution]:
     """Find and rank cover art for ``query`` across ``settings.sources``.
 
@@ -51,6 +52,9 @@ def resolve_art(
             unknown, to learn their real pixel size before the final ranking.
         spotify_session: the Spotify session (token, dialect) when ``spotify`` is among the
             sources; the caller owns it so a token outlives one resolution.
+        follow_links: read the release's url-rels from MusicBrainz when the query has an MBID
+            and no links. False when the caller already holds the release with its relations
+            (Picard, with relationships enabled): its links, even none, are the whole truth.
 
     Returns:
         The resolution; a source that fails is reported in ``reports`` and never stops the others.
@@ -60,7 +64,7 @@ def resolve_art(
     ctx = ArtContext(settings=settings, spotify=spotify_session)
 
     wants_links = "itunes" in settings.sources or "spotify" in settings.sources
-    if query.mbid and wants_links and not (query.links.itunes_ids or query.links.spotify_album_ids):
+    if follow_links and query.mbid and wants_links and not (query.links.itunes_ids or query.links.spotify_album_ids):
         query = yield from _follow_musicbrainz(settings, query, reports)
 
     for name in settings.sources:
