@@ -13,7 +13,7 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from tagbridge import __version__
-from tagbridge.cli import art, catalog, demo, serve, spotify
+from tagbridge.cli import art, catalog, demo, picard, serve, spotify
 from tagbridge.cli.common import (
     EXIT_BROKEN_PIPE,
     EXIT_INTERRUPTED,
@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     _verbosity(parser, "verbose")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in (demo.add_parser(sub), art.add_parser(sub), *spotify.add_parsers(sub), serve.add_parser(sub),
-                    *catalog.add_parsers(sub)):
+                    *catalog.add_parsers(sub), picard.add_parser(sub)):
         # -v after the command too: `tagbridge art -v ...` is how people type it.
         _verbosity(command, "verbose_after")
     return parser
@@ -57,7 +57,8 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     env = os.environ if env is None else env
     setup_logging(args.verbose + getattr(args, "verbose_after", 0))
     commands = {"art": art.run, "album": spotify.run_album, "track": spotify.run_track, "serve": serve.run,
-                "demo": demo.run, "catalog": catalog.run}
+                "demo": demo.run, "catalog": catalog.run,
+                "picard-plugin": picard.run}
     try:
         return commands[args.command](args, env)
     except ConfigError as exc:
