@@ -70,11 +70,11 @@ class Plugin:
     def task_id(self, what: str) -> str:
         return f"{what}_{next(self._ids)}"
 
-    def report_failures(self, resolution: ArtResolution, title: str) -> None:
-        """One line per source that failed; nothing for sources that simply found nothing."""
+    def report_failures(self, resolution: ArtResolution) -> None:
+        """One line per source that failed ("tagbridge: itunes: ..."); nothing for sources that found nothing."""
         for report in resolution.reports:
             if not report.ok and report.error:
-                self.api.logger.error("tagbridge %s: %s", title, report.error)
+                self.api.logger.error("tagbridge: %s", report.error)
 
 
 _PLUGIN: Plugin | None = None
@@ -117,9 +117,9 @@ class _ResolverProvider(CoverArtProvider):
 
         def failed(exc: Exception) -> None:
             if isinstance(exc, TagbridgeError):
-                plugin.api.logger.error("tagbridge %s: %s", self.NAME, exc)
+                plugin.api.logger.error("tagbridge: %s", exc)
             else:
-                plugin.api.logger.error("tagbridge %s: internal error: %r", self.NAME, exc, exc_info=exc)
+                plugin.api.logger.error("tagbridge: internal error in %s: %r", self.NAME, exc, exc_info=exc)
             if state["waiting"]:
                 self.next_in_queue()
             else:
@@ -134,7 +134,7 @@ class _ResolverProvider(CoverArtProvider):
         return CoverArtProvider.QueueState.WAIT
 
     def _queue(self, plugin: Plugin, resolution: ArtResolution) -> None:
-        plugin.report_failures(resolution, self.NAME)
+        plugin.report_failures(resolution)
         if not resolution.candidates:
             plugin.api.logger.debug("tagbridge %s: no confident match for %s (%s)", self.NAME,
                                     resolution.query.album, resolution.outcome)
@@ -234,7 +234,7 @@ def process_album(api: Any, album: Any, metadata: Any, release: Mapping[str, Any
         finish()
 
     def failed(exc: Exception) -> None:
-        api.logger.error("tagbridge spotify: %s", exc)
+        api.logger.error("tagbridge: Spotify IDs: %s", exc)
         finish()
 
     plugin.driver.run(find_spotify_albums(session, evidence), done, failed, timeout=settings.timeout,
