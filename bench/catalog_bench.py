@@ -684,10 +684,15 @@ def targets(report: Report) -> list[tuple[bool | None, str]]:
         out.append((search < 5.0, f"album search under 5 ms at p50: {_ms(search)} ms"))
     if ours and base:
         ratios = {k: base[k].pct(50) / ours[k].pct(50) for k in KINDS}
-        missed = {k: f"{t.found}/{len(t.ms)}" for k, t in base.items() if t.found < len(t.ms)}
+        # A baseline that finds fewer answers than tagbridge does (beyond one key of its smaller
+        # sample) is not doing the same work. Both miss the same kind of key by design: a
+        # generic compilation title ("Pop Essentials" by Various Artists) whose album sits past
+        # the first page of equally good matches.
+        missed = {k: f"{t.found}/{len(t.ms)} vs tagbridge {ours[k].found}/{len(ours[k].ms)}" for k, t in base.items()
+                  if t.ms and t.found / len(t.ms) < ours[k].found / max(1, len(ours[k].ms)) - 1 / len(t.ms)}
         text = "at least 100x faster than the scan baseline (p50, in-process): " + ", ".join(
             f"{k} {r:,.0f}x" for k, r in ratios.items())
-        if missed:  # a baseline that does not find the answers is not the same work
+        if missed:
             out.append((None, f"{text}; NOT JUDGED: the baseline found only {missed}"))
         else:
             out.append((all(r >= 100 for r in ratios.values()), text))
