@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Final
 
 from tagbridge.catalog import sql
-from tagbridge.core.identifiers import normalize_isrc
+from tagbridge.core.identifiers import barcode_key, normalize_isrc
 from tagbridge.core.normalize import normalize_text
 
 __all__ = [
@@ -41,10 +41,8 @@ Progress = Callable[[str, int], None]
 Row = tuple[object, ...]
 
 
-def normalize_upc(text: str | None) -> str | None:
-    """A UPC/EAN/GTIN as the index keys it: digits only, leading zeros dropped; None when no digits."""
-    digits = "".join(ch for ch in (text or "") if ch.isdigit())
-    return digits.lstrip("0") or None
+#: A UPC/EAN/GTIN as the index keys it (one rule, in core.identifiers).
+normalize_upc = barcode_key
 
 
 def create_schema(conn: sqlite3.Connection, *, dump_tables: bool = True) -> None:

@@ -12,7 +12,7 @@ import re
 from tagbridge.core.errors import ConfigError
 
 __all__ = ["BARCODE_LENGTHS", "normalize_barcode", "parse_barcode", "normalize_isrc", "normalize_mbid", "same_barcode",
-           "release_barcode"]
+           "release_barcode", "barcode_key"]
 
 #: EAN-8, UPC-A (12), EAN-13 and GTIN-14: the lengths a barcode on a release can have.
 BARCODE_LENGTHS = (8, 12, 13, 14)
@@ -55,9 +55,18 @@ def release_barcode(text: str) -> str | None:
     return digits
 
 
+def barcode_key(text: str | None) -> str | None:
+    """The key under which one GTIN's zero-padded forms (UPC-A, EAN-13, GTIN-14) meet: its digits,
+    leading zeros dropped; None when ``text`` has no non-zero digit. Lenient on purpose: stores
+    and dumps keep barcodes with stray characters, and an index must still find them."""
+    digits = "".join(ch for ch in (text or "") if ch.isascii() and ch.isdigit())
+    return digits.lstrip("0") or None
+
+
 def same_barcode(a: str, b: str) -> bool:
     """True when two barcodes are one GTIN written with different zero padding (UPC-A, EAN-13, GTIN-14)."""
-    return a.lstrip("0") == b.lstrip("0")
+    key = barcode_key(a)
+    return key is not None and key == barcode_key(b)
 
 
 def normalize_isrc(isrc: str) -> str | None:
