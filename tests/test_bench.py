@@ -121,7 +121,8 @@ def test_main_prints_accuracy_throughput_and_listings(tmp_path: Path) -> None:
     status = bench.main(["--cases", str(_sample(tmp_path, per_category=1)), "--repeat", "1", "--verbose"], out=out)
     text = out.getvalue()
     assert status == 0
-    for heading in ("precision", "right decisions by category", "tagbridge wrong picks", "tagbridge misses",
+    for heading in ("prec", "tune part", "held-out part", "targets on the held-out part", "tagbridge wrong picks",
+                    "tagbridge misses",
                     "ratio tagbridge/fetchart", "rapidfuzz backend", "pure-Python backend"):
         assert heading in text, f"the report should contain {heading!r}"
     assert "unavailable" not in text, "both matcher workers should run"
