@@ -198,8 +198,12 @@ def tagbridge_pick(case: Case, settings: Settings = BENCH_SETTINGS) -> str | Non
     rules.append(("/search", Canned(body=case.body if "US" not in case.by_country else _body(case.by_country["US"]))))
     rules.append(("/lookup", Canned(body=_body(case.lookup or ()))))
     driver = ReplayDriver(rules)  # type: ignore[arg-type]
-    found = driver.run(itunes.album_art(settings, _query(case)))
-    ranked, _rejected = rank_covers(found.candidates, settings)
+    query = _query(case)
+    found = driver.run(itunes.album_art(settings, query))
+    try:
+        ranked, _rejected = rank_covers(found.candidates, settings, query)
+    except TypeError:  # a tagbridge from before rank_covers read the query (--before)
+        ranked, _rejected = rank_covers(found.candidates, settings)
     return ranked[0].id if ranked else None
 
 

@@ -87,10 +87,10 @@ def resolve_art(
         reports.append(SourceReport(source=name, ok=True, candidates=len(got.candidates)))
         found += got
 
-    ranked, rejected = rank_covers(found.candidates, settings)
+    ranked, rejected = rank_covers(found.candidates, settings, query)
     if probe and ranked:
         probed = yield from _probe_sizes(ranked, probe_top)
-        ranked, more_rejected = rank_covers(probed, settings)
+        ranked, more_rejected = rank_covers(probed, settings, query)
         rejected += more_rejected
     # One entry per album a source passed over, however many routes (storefronts, barcode
     # forms) met it; a candidate that was offered is not also listed as passed over.

@@ -8,6 +8,7 @@ what) live only here. Options are named by their path in beets' YAML, the canoni
     size: 3000                 # or original
     countries: [US, GB, JP]
     min_score: 0.85
+    prefer: explicit           # or clean
     spotify: {backend, url, token_url, client_id, client_secret, dialect, catalog}
     rates: {itunes: 20/60, ...}
     urls: {itunes, caa, musicbrainz}
@@ -37,6 +38,7 @@ from tagbridge.core.config import (
     parse_size,
     parse_url,
 )
+from tagbridge.core.editions import PREFERENCES
 from tagbridge.core.errors import ConfigError
 from tagbridge.sources.itunes import STOREFRONTS
 from tagbridge.sources.registry import ART_SOURCES, SERVICES
@@ -73,6 +75,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("size", "size", parse_size, "wanted image size in pixels, or 'original'"),
     Option("countries", "countries", lambda v: parse_countries(v, STOREFRONTS), "iTunes storefronts, tried in order"),
     Option("min_score", "min_score", parse_score, "abstain under this match score, 0..1"),
+    Option("prefer", "prefer", lambda v: parse_choice(v, PREFERENCES),
+           "explicit or clean: which twin you have when a store lists both"),
     Option("timeout", "timeout", parse_seconds, "the most one request may take, in seconds"),
     Option("deadline", "deadline", parse_seconds, "the most one whole lookup may take, in seconds"),
     Option("rate_limit_retries", "rate_limit_retries", parse_count, "rate-limit answers to wait out"),

@@ -108,6 +108,9 @@ class Settings:
     size: ArtSize = field(default_factory=lambda: ArtSize(3000))
     #: Below this match score (0..1) the resolver abstains.
     min_score: float = 0.85
+    #: Which twin the user has when a store lists explicit and clean versions: "explicit" (the
+    #: original) or "clean". A clean marker in the album title overrides it (core/editions.py).
+    prefer: str = "explicit"
     #: Results to ask iTunes' search for.
     search_limit: int = 10
     #: The most one request may take, in seconds, retries and body included.

@@ -6,7 +6,7 @@ given service serves (each source declares its ``regions``).
 
 from __future__ import annotations
 
-__all__ = ["COUNTRY_CODES", "country_hint"]
+__all__ = ["COUNTRY_CODES", "country_hint", "home_storefronts"]
 
 #: ISO 3166-1 alpha-2, with XK (Kosovo), which Apple and Spotify both use.
 COUNTRY_CODES: frozenset[str] = frozenset((
@@ -36,3 +36,23 @@ def country_hint(code: str) -> str:
     """A hint for an unknown code, e.g. " (did you mean GB?)" for UK; empty when there is none."""
     better = _LOOKALIKES.get(code.upper())
     return f" (did you mean {better}?)" if better else ""
+
+
+def _has(text: str, low: int, high: int) -> bool:
+    return any(low <= ord(ch) <= high for ch in text)
+
+
+def home_storefronts(text: str) -> tuple[str, ...]:
+    """The storefronts that list an album written in ``text``'s script natively, to ask first.
+
+    A Japanese, Korean or Chinese title is often romanised or translated on the US store and
+    written natively only at home: kana means Japan, hangul Korea; Han characters alone could be
+    either Japanese or Chinese, so Japan then Taiwan. Latin text has no home: an empty tuple.
+    """
+    if _has(text, 0x3040, 0x30FF) or _has(text, 0x31F0, 0x31FF):  # hiragana, katakana
+        return ("JP",)
+    if _has(text, 0xAC00, 0xD7AF) or _has(text, 0x1100, 0x11FF) or _has(text, 0x3130, 0x318F):  # hangul
+        return ("KR",)
+    if _has(text, 0x4E00, 0x9FFF) or _has(text, 0x3400, 0x4DBF):  # CJK ideographs
+        return ("JP", "TW")
+    return ()

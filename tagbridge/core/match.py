@@ -42,10 +42,12 @@ from __future__ import annotations
 
 import re
 
+from tagbridge.core.editions import far_apart
 from tagbridge.core.model import AlbumQuery, MatchKind
 from tagbridge.core.normalize import (
     CONTENT_QUALIFIERS,
     DESCRIPTOR_QUALIFIERS,
+    IGNORED_QUALIFIERS,
     Title,
     artist_set,
     normalize_artist,
@@ -54,12 +56,14 @@ from tagbridge.core.normalize import (
 from tagbridge.core.similarity import (
     Verdict,
     numbers_in,
+    with_arabic_numbers,
     similarity,
     strict_subset,
     without_article,
 )
 
-__all__ = ["AlbumMatch", "match_album", "title_matches_exactly"]
+__all__ = ["AlbumMatch", "match_album", "title_matches_exactly", "artists_agree", "renamed_artist", "identity_contradiction",
+           "RENAMED_ARTIST_SCORE"]
 
 _EDITION_FACTOR = 0.9  # per differing edition qualifier set or release type
 # A remaster alone keeps the track list and usually the cover, so it sits above a deluxe edition
@@ -82,7 +86,7 @@ _NICKNAME_SIMILARITY = 0.95
 # score, over the minimum but under any exact match or close edition.
 _CREDIT_SUBSET_SCORE = 0.88
 
-_IGNORED_QUALIFIERS = frozenset({"explicit", "standard"}) | DESCRIPTOR_QUALIFIERS
+_IGNORED_QUALIFIERS = IGNORED_QUALIFIERS | DESCRIPTOR_QUALIFIERS
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame"})
 # Words of titles many artists share ("Greatest Hits", "Live", "Christmas"): with one credit a
 # subset of the other, such a title alone does not say it is the same album.
@@ -277,6 +281,9 @@ def _compare_bases(
     if without_article(query.base) == without_article(candidate.base):
         reasons.append("title equal but for a leading article")
         return _ARTICLE_SIMILARITY
+    if with_arabic_numbers(query.base) == with_arabic_numbers(candidate.base):
+        reasons.append("title equal, one number written in roman numerals (II is 2)")
+        return 1.0
     q_words, c_words = set(query.base.split()), set(candidate.base.split())
     if strict_subset(q_words, c_words) or strict_subset(c_words, q_words):
         # The longer title may only add its artist's name: "Simon & Garfunkel's Greatest Hits".
@@ -360,15 +367,11 @@ def _edition_factor(query: Title, candidate: Title, tracks: int | None, reasons:
     return factor
 
 
-def _far_apart(a: int, b: int) -> bool:
-    return abs(a - b) > max(2, 0.2 * max(a, b))
-
-
 def _corroborated(query: AlbumQuery, track_count: int | None, year: int | None) -> bool:
     """The same year on both sides, and track counts not far apart where both are known."""
     if query.year is None or year is None or query.year != year:
         return False
-    return query.tracks is None or track_count is None or not _far_apart(query.tracks, track_count)
+    return query.tracks is None or track_count is None or not far_apart(query.tracks, track_count)
 
 
 def _adjust_for_counts(
@@ -386,7 +389,7 @@ def _adjust_for_counts(
             reasons.append(f"track count {track_count} matches")
             if score >= _BONUS_FLOOR:
                 score = min(1.0, score + _TRACK_COUNT_BONUS)
-        elif not _far_apart(query.tracks, track_count):
+        elif not far_apart(query.tracks, track_count):
             reasons.append(f"track count {track_count} vs {query.tracks}: close")
         elif other_edition:
             # The edition difference already cost its factor, and it is why the counts differ.
@@ -441,7 +444,10 @@ def match_album(
     if artist_similarity is None:
         return _reject(reasons, "artist is someone else")
     factor = _edition_factor(q_title, c_title, query.tracks, reasons)
-    if title_similarity == 1.0 and artist_similarity == 1.0 and factor == 1.0:
+    # The same album by the same artist, perhaps another edition of it: ranking then tells the
+    # editions apart by track count, explicitness and year (core/editions.py).
+    same_album = title_similarity == 1.0 and artist_similarity == 1.0
+    if same_album and factor == 1.0:
         kind = MatchKind.EXACT
         score = 1.0
     else:
@@ -456,7 +462,7 @@ def match_album(
         # near match, so an edition that agrees on everything can outrank it.
         kind = MatchKind.FUZZY
         reasons.append("not exact: track count or year disagrees")
-    return AlbumMatch(kind=kind, score=adjusted, reasons=tuple(reasons))
+    return AlbumMatch(kind=kind, score=adjusted, reasons=tuple(reasons), same_album=same_album)
 
 
 def title_matches_exactly(a: str, b: str) -> bool:
@@ -467,3 +473,51 @@ def title_matches_exactly(a: str, b: str) -> bool:
         and ta.qualifiers - _IGNORED_QUALIFIERS == tb.qualifiers - _IGNORED_QUALIFIERS
         and ta.release_type == tb.release_type
     )
+
+
+def artists_agree(a: str, b: str) -> bool:
+    """True when two credits name the same artist: equal once normalized (articles aside), sharing a
+    name ("JAY-Z & Kanye West" and "Kanye West"), or near-equal ("Beyonce" and "Beyoncé")."""
+    na, nb = normalize_artist(a), normalize_artist(b)
+    if not na or not nb:
+        return False
+    if without_article(na) == without_article(nb) or artist_set(a) & artist_set(b):
+        return True
+    return similarity(na, nb) >= _ARTICLE_SIMILARITY
+
+
+#: An album whose artist is credited another way: accepted, but below any text match of the artist.
+RENAMED_ARTIST_SCORE = 0.88
+
+
+def renamed_artist(query: AlbumQuery, candidate: tuple[str, str, int | None, int | None],
+                   answer: list[tuple[str, str]]) -> AlbumMatch | None:
+    """A FUZZY match for an album whose artist the store credits another way, or None.
+
+    Artists get renamed and restyled ("Ke$ha" and "Kesha", "Dixie Chicks" and "The Chicks", a
+    later stage name). When the title agrees exactly, the track count and the year agree
+    exactly, and no other artist in the same answer (``answer``: every row's artist and title)
+    has that title, the store's artist is taken to be the query's. Never on title alone.
+    """
+    artist, title, tracks, year = candidate
+    if query.tracks is None or query.year is None or tracks != query.tracks or year != query.year:
+        return None
+    if not title_matches_exactly(query.album, title) or split_title(title).disc:
+        return None
+    credited = {normalize_artist(a) for a, t in answer if title_matches_exactly(query.album, t)}
+    if credited != {normalize_artist(artist)}:
+        return None
+    why = (f"artist credited {artist!r} here and {query.artist!r} in the query: title, track count ({tracks}) and "
+           f"year ({year}) agree exactly and no other artist in the answer has this title (a renamed or "
+           "restyled artist)")
+    return AlbumMatch(kind=MatchKind.FUZZY, score=RENAMED_ARTIST_SCORE, reasons=(why,))
+
+
+def identity_contradiction(query: AlbumQuery, track_count: int | None, year: int | None) -> str | None:
+    """What known fact says an identifier's album is not the query's, or None: a track count far
+    apart, or years more than one apart (a reissue keeps its year within one on the stores)."""
+    if query.tracks is not None and track_count is not None and far_apart(query.tracks, track_count):
+        return f"track count {track_count} vs {query.tracks}"
+    if query.year is not None and year is not None and abs(query.year - year) > 1:
+        return f"year {year} vs {query.year}"
+    return None

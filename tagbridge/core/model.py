@@ -87,6 +87,12 @@ class ArtCandidate:
     height: int | None = None
     size_hint: int | None = None  # the size we expect to get, for ranking when the real one is unknown
     track_count: int | None = None
+    year: int | None = None
+    #: "explicit", "clean" (a cleaned twin), "none" (nothing to clean) or None (unknown): core/editions.py.
+    explicitness: str | None = None
+    #: The text matcher found the same album by the same artist, perhaps another edition (an
+    #: ``exact`` match, or a ``fuzzy`` one only for edition, track count or year).
+    same_album: bool = False
     reasons: tuple[str, ...] = ()  # why it matched and ranked where it did, for --explain
 
     @property

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 __all__ = [
     "CONTENT_QUALIFIERS",
     "DESCRIPTOR_QUALIFIERS",
+    "IGNORED_QUALIFIERS",
     "EDITION_QUALIFIERS",
     "Title",
     "artist_set",
@@ -115,9 +116,13 @@ def normalize_text(s: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Title qualifiers
 
+#: The qualifier a remix credited to someone adds beside "remix" ("(Kaytranada's Remix)").
+CREDITED_REMIX = "credited remix"
+
 #: Qualifiers that mean different audio (and so usually different art) from the plain title.
 CONTENT_QUALIFIERS: frozenset[str] = frozenset(
     {
+        CREDITED_REMIX,
         "live",
         "acoustic",
         "unplugged",
@@ -158,9 +163,14 @@ EDITION_QUALIFIERS: frozenset[str] = frozenset(
         "explicit",
         "clean",
         "standard",
+        "extended",
         "edit",  # "(Radio Edit)", "(Single Version)", "(Edit)": a shortened cut of the same song
     }
 )
+
+#: Qualifiers that never tell two editions' covers apart for matching: the advisory twins
+#: (explicit, clean; which one the user has is core/editions.py's business) and "standard".
+IGNORED_QUALIFIERS: frozenset[str] = frozenset({"explicit", "clean", "standard"})
 
 #: Qualifiers that describe what the album is without telling it apart from the plain title:
 #: "Pulp Fiction (Music from the Motion Picture)" is the album a tag calls "Pulp Fiction".
@@ -182,7 +192,8 @@ _KEYWORDS: tuple[tuple[str, str], ...] = (
     (r"mono", "mono"),
     (r"stereo", "stereo"),
     (r"explicit", "explicit"),
-    (r"clean", "clean"),
+    (r"clean(?:\s+version)?|edited(?:\s+version)?|censored", "clean"),
+    (r"extended(?:\s+edition)?", "extended"),
     (r"standard", "standard"),
     (r"radio\s+edit|single\s+version|edit", "edit"),
     (r"live", "live"),
@@ -252,6 +263,11 @@ class Title:
     disc: bool = False  # a disc suffix was stripped: the title names one disc of a set
 
 
+#: Words a remix qualifier may carry without naming whose remix it is.
+_PLAIN_REMIX_WORDS = frozenset({"the", "remix", "remixes", "remixed", "mix", "mixes", "version", "versions",
+                                "edition", "album", "edit", "deluxe", "extended", "club", "dance", "official"})
+
+
 def _qualifier_tokens(text: str) -> set[str]:
     found: set[str] = set()
     for word in _KEYWORD_WORD.findall(text):
@@ -259,6 +275,9 @@ def _qualifier_tokens(text: str) -> set[str]:
             if pattern.match(word):
                 found.add(token)
                 break
+    if "remix" in found and set(normalize_text(text).split()) - _PLAIN_REMIX_WORDS:
+        # "(Kaytranada's Remix)" is somebody's remix: other audio than a bare "(Remix)".
+        found.add(CREDITED_REMIX)
     return found
 
 

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from tagbridge.core.config import Settings
-from tagbridge.core.model import ArtCandidate, PassedOver
+from tagbridge.core.editions import explicitness_fit, track_count_fit, wanted_explicitness, year_fit
+from tagbridge.core.model import AlbumQuery, ArtCandidate, MatchKind, PassedOver
 
 __all__ = ["rank_covers", "sort_key"]
 
@@ -18,26 +19,49 @@ __all__ = ["rank_covers", "sort_key"]
 _ORIGINAL_TARGET = 100_000
 
 
-def sort_key(candidate: ArtCandidate, settings: Settings) -> tuple[float, ...]:
+def edition_fit(candidate: ArtCandidate, query: AlbumQuery | None, settings: Settings) -> tuple[int, int, int]:
+    """How well the candidate is the user's *edition*: track count, then explicit/clean, then year (bigger fits)."""
+    if query is None:
+        return (1, explicitness_fit(candidate.explicitness, settings.prefer), 1)  # type: ignore[arg-type]
+    wanted = wanted_explicitness(query.album, settings.prefer)  # type: ignore[arg-type]
+    return (track_count_fit(query.tracks, candidate.track_count),
+            explicitness_fit(candidate.explicitness, wanted),  # type: ignore[arg-type]
+            year_fit(query.year, candidate.year))
+
+
+def sort_key(candidate: ArtCandidate, settings: Settings, query: AlbumQuery | None = None) -> tuple[float, ...]:
     """The ranking key; smaller sorts first. Criteria in priority order."""
     target = settings.size.pixels or _ORIGINAL_TARGET
     order = settings.sources
+    tracks, explicit, year = edition_fit(candidate, query, settings)
+    # Editions of the very album (same title base and artist) stand together with the exact
+    # match, so the edition criteria below decide between them.
+    strength = MatchKind.EXACT.strength if candidate.same_album and candidate.match is MatchKind.FUZZY \
+        else candidate.match.strength
     return (
-        # 1. Identity confidence: an ID link beats an exact text match beats a fuzzy one.
-        -candidate.match.strength,
-        # 2. Pixels, up to the target: bigger helps only until it reaches what was asked for.
+        # 1. Identity confidence: an ID link beats the album (exact, or another edition of it)
+        #    beats a fuzzy text match.
+        -strength,
+        # 2. The user's edition: the same track count (a 15-track "Extended" beats a 10-track
+        #    title-exact album for a user with 15), then the explicit or clean twin as wanted,
+        #    then the year.
+        -tracks, -explicit, -year,
+        # 3. Pixels, up to the target: bigger helps only until it reaches what was asked for.
         -min(candidate.expected_size or 0, target),
-        # 3. Source preference, as the user ordered --sources.
+        # 4. Source preference, as the user ordered --sources.
         order.index(candidate.source) if candidate.source in order else len(order),
-        # 4. Match score: the closer text match among equals.
+        # 5. Match score: the closer text match among equals.
         -candidate.score,
     )
 
 
 def rank_covers(
-    candidates: Iterable[ArtCandidate], settings: Settings
+    candidates: Iterable[ArtCandidate], settings: Settings, query: AlbumQuery | None = None
 ) -> tuple[tuple[ArtCandidate, ...], tuple[PassedOver, ...]]:
     """Rank candidates best first and drop those under ``settings.min_score``.
+
+    With ``query``, candidates that are the same album are told apart by edition (track count,
+    explicit or clean, year: ``core/editions.py``) before size.
 
     The same album reached twice (say by barcode and by search) is kept once, at its strongest.
     Each kept candidate gains a reason stating its rank and the criteria that placed it.
@@ -49,7 +73,7 @@ def rank_covers(
     for cand in candidates:
         key = (cand.source, cand.id, cand.url)
         held = best.get(key)
-        if held is None or sort_key(cand, settings) < sort_key(held, settings):
+        if held is None or sort_key(cand, settings, query) < sort_key(held, settings, query):
             best[key] = cand
     kept = [c for c in best.values() if c.score >= settings.min_score]
     rejected = tuple(
@@ -57,7 +81,7 @@ def rank_covers(
         for c in best.values()
         if c.score < settings.min_score
     )
-    kept.sort(key=lambda c: sort_key(c, settings))
+    kept.sort(key=lambda c: sort_key(c, settings, query))
     ranked = tuple(replace(c, reasons=c.reasons + (_rank_reason(i + 1, c, settings),)) for i, c in enumerate(kept))
     return ranked, rejected
 

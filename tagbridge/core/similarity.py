@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from tagbridge.core.fuzz import ratio, token_sort_ratio
 from tagbridge.core.model import MatchKind
 
-__all__ = ["Verdict", "ARTICLES", "similarity", "strict_subset", "without_article", "numbers_in"]
+__all__ = ["Verdict", "ARTICLES", "similarity", "strict_subset", "without_article", "numbers_in",
+           "with_arabic_numbers"]
 
 ARTICLES = frozenset({"the", "a", "an"})
-_ROMAN = frozenset({"ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"})
+_ROMAN_VALUES = {"ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8", "ix": "9", "x": "10",
+                 "xi": "11", "xii": "12"}
+_ROMAN = frozenset(_ROMAN_VALUES)
 _DIGITS = re.compile(r"\d")
 
 
@@ -27,6 +30,8 @@ class Verdict:
     kind: MatchKind | None
     score: float  # 0..1; 0.0 when rejected
     reasons: tuple[str, ...]
+    #: The same album by the same artist, differing at most in edition, track count or year.
+    same_album: bool = False
 
     @property
     def accepted(self) -> bool:
@@ -51,8 +56,18 @@ def without_article(text: str) -> str:
 
 
 def numbers_in(text: str) -> frozenset[str]:
-    """The numbers (digits or roman numerals) in ``text``: "Led Zeppelin II" differs from "III"."""
+    """The numbers (digits or roman numerals, as digits) in ``text``: "Led Zeppelin II" differs from "III",
+    and is "Led Zeppelin 2"."""
     words = text.split()
     if len(words) == 1 and words[0] in _ROMAN:
         return frozenset()  # a title of one letter is a word: Ed Sheeran's "x" is not ten
-    return frozenset(w for w in words if _DIGITS.search(w) or w in _ROMAN)
+    return frozenset(_ROMAN_VALUES.get(w, w.lstrip("0") or w) for w in words if _DIGITS.search(w) or w in _ROMAN)
+
+
+def with_arabic_numbers(text: str) -> str:
+    """``text`` with roman-numeral words written in digits ("led zeppelin ii" is "led zeppelin 2");
+    a title that is one letter keeps it (Ed Sheeran's "x")."""
+    words = text.split()
+    if len(words) == 1:
+        return text
+    return " ".join(_ROMAN_VALUES.get(w, w) for w in words)

@@ -26,6 +26,7 @@ from __future__ import annotations
 from tagbridge.core.model import MatchKind
 from tagbridge.core.normalize import (
     CONTENT_QUALIFIERS,
+    IGNORED_QUALIFIERS,
     Title,
     artist_set,
     normalize_artist,
@@ -48,7 +49,7 @@ _DURATION_CLOSE = 3_000  # ms: encoders and stores disagree by a second or two
 _DURATION_NEAR = 10_000
 _DURATION_NEAR_FACTOR = 0.97
 _DURATION_FAR_FACTOR = 0.8  # probably another version; under the default minimum unless all else is exact
-_IGNORED_QUALIFIERS = frozenset({"explicit", "standard"})  # as for albums (core/match.py)
+_IGNORED_QUALIFIERS = IGNORED_QUALIFIERS
 
 #: The verdict shape shared with the other matcher (core/similarity.py).
 TrackMatch = Verdict

@@ -130,8 +130,17 @@ def artwork_file_stem(url: str) -> str | None:
     return None
 
 
+#: Inner extensions Apple keeps in an upload's name: "<barcode>.rgb.jpg", "<barcode>.tif.jpg".
+_INNER_EXTENSIONS = (".rgb", ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".psd")
+
+
 def _stem(name: str) -> str | None:
     stem = name.rsplit(".", 1)[0] if "." in name else name
+    lowered = stem.casefold()
+    for ext in _INNER_EXTENSIONS:
+        if lowered.endswith(ext):
+            stem = stem[: -len(ext)]
+            break
     return stem or None
 
 

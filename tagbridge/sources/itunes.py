@@ -27,9 +27,17 @@ from tagbridge.core.config import DEFAULT_URLS, Settings
 from tagbridge.core.errors import BadResponse, Unavailable
 from tagbridge.core.identifiers import normalize_barcode, same_barcode
 from tagbridge.core.http import HttpRequest, HttpResponse, Lookup, check_status, host_of, parse_json
-from tagbridge.core.match import AlbumMatch, match_album
+from tagbridge.core.match import (
+    RENAMED_ARTIST_SCORE,
+    AlbumMatch,
+    artists_agree,
+    identity_contradiction,
+    match_album,
+    renamed_artist,
+)
+from tagbridge.core.editions import explicitness_of
 from tagbridge.core.model import AlbumQuery, ArtCandidate, ArtFindings, MatchKind, PassedOver
-from tagbridge.core.countries import COUNTRY_CODES
+from tagbridge.core.countries import COUNTRY_CODES, home_storefronts
 from tagbridge.core.service import ServiceInfo
 from tagbridge.sources.artwork import artwork_file_stem, plan_itunes_artwork
 from tagbridge.sources.itunes_types import CollectionJson, read_collection, read_results
@@ -86,6 +94,7 @@ class ItunesCollection:
     collection_type: str | None = None  # "Album", even for compilations
     country: str | None = None  # three letters, "USA"
     compilation: bool = False
+    explicitness: str | None = None  # "explicit", "cleaned" or "notExplicit", as Apple says
 
 
 # --- requests -------------------------------------------------------------------------------
@@ -182,6 +191,7 @@ def _collection(row: CollectionJson) -> ItunesCollection:
         collection_type=row.get("collectionType"),
         country=row.get("country"),
         compilation="various artists" in various,
+        explicitness=row.get("collectionExplicitness"),
     )
 
 
@@ -206,7 +216,7 @@ def _mirrors(settings: Settings) -> tuple[str, ...]:
 
 def _candidate(
     collection: ItunesCollection, settings: Settings, *, country: str, match: MatchKind, score: float,
-    reasons: Iterable[str],
+    reasons: Iterable[str], same_album: bool = False,
 ) -> ArtCandidate | None:
     """The collection's cover at the wanted size; None when its artwork URL cannot be rewritten."""
     plan = plan_itunes_artwork(collection.artwork_url, settings.size, mirrors=_mirrors(settings))
@@ -231,6 +241,9 @@ def _candidate(
         score=score,
         size_hint=hint,
         track_count=collection.track_count,
+        year=collection.year,
+        explicitness=explicitness_of(collection.explicitness),
+        same_album=same_album,
         reasons=(*reasons, f"iTunes {country} storefront, collection {collection.collection_id}", how),
     )
 
@@ -284,20 +297,34 @@ def search_art(settings: Settings, query: AlbumQuery) -> Lookup[ArtFindings]:
 
     def evaluate(country: str, request: HttpRequest, response: HttpResponse) -> ArtFindings:
         found, passed = [], []
-        for collection in parse_collections(request, response):
+        rows = parse_collections(request, response)
+        for collection in rows:
+            if query.barcode and _stem_is_barcode(collection, query.barcode):
+                # The CD barcode is not always the digital UPC the lookup knows, but Apple often
+                # names the uploaded artwork by it: that file name is an identity.
+                cand = _candidate(collection, settings, country=country, match=MatchKind.ID, score=1.0,
+                                  reasons=(f"iTunes {country} search", "artwork file name is the query's barcode"))
+                if cand is not None:
+                    found.append(cand)
+                    continue
             verdict = _match(query, collection)
+            if verdict.kind is None or verdict.score < RENAMED_ARTIST_SCORE:
+                verdict = renamed_artist(query, (collection.artist, collection.title, collection.track_count,
+                                                 collection.year), [(c.artist, c.title) for c in rows]) or verdict
             if verdict.kind is None:
                 passed.append(_passed(collection, (f"iTunes {country} search", *verdict.reasons)))
                 continue
             cand = _candidate(collection, settings, country=country, match=verdict.kind,
-                              score=verdict.score, reasons=verdict.reasons)
+                              score=verdict.score, reasons=verdict.reasons, same_album=verdict.same_album)
             if cand is not None:
                 found.append(cand)
             else:
                 passed.append(_passed(collection, (f"artwork URL cannot be rewritten to {settings.size}",)))
         return ArtFindings.of(found, passed)
 
-    requests = ((c, build_search_request(settings, query, c)) for c in settings.countries)
+    # A query in a non-Latin script asks that script's home storefront first (core/countries.py).
+    countries = tuple(dict.fromkeys((*home_storefronts(f"{query.artist} {query.album}"), *settings.countries)))
+    requests = ((c, build_search_request(settings, query, c)) for c in countries)
     return (yield from _across(requests, evaluate, settings.min_score))
 
 
@@ -337,6 +364,22 @@ def _barcode_candidates(
         return [cand for cand in made if cand is not None]
 
     lookup = f"barcode {barcode} lookup in the {country} storefront"
+    if len(collections) == 1 and (query.tracks or query.artist):
+        # The barcode's only collection is the album, whatever its title says (a long cover
+        # title against a short store title, another language), when its track count agrees,
+        # or its artist agrees and neither its track count nor its year says otherwise.
+        (only,) = collections
+        contradiction = identity_contradiction(query, only.track_count, only.year)
+        if query.tracks and only.track_count == query.tracks:
+            why = "its track count agrees"
+        elif query.artist and artists_agree(query.artist, only.artist) and contradiction is None:
+            why = "its artist agrees"
+        else:
+            reason = contradiction or "its artist is someone else"
+            return ArtFindings.of([], [_passed(only, (lookup, f"the barcode's only collection is another album: "
+                                                      f"{reason} (a reused or mistyped barcode)"))])
+        return ArtFindings.of(as_ids(collections, 1.0, f"barcode {barcode} lookup",
+                                     f"the barcode's only collection; {why}"))
     by_stem = [c for c in collections if _stem_is_barcode(c, barcode)]
     if by_stem:
         others = [_passed(c, (lookup, "another row's artwork file name is the barcode; this one's is not"))

@@ -34,6 +34,7 @@ class CollectionJson(_CollectionRequired, total=False):
     """One ``wrapperType: "collection"`` row: an album, EP or single."""
 
     collectionType: str  # "Album" even for compilations
+    collectionExplicitness: str  # "explicit", "cleaned" or "notExplicit"
     collectionArtistName: str  # "Various Artists" on some compilations
     trackCount: int  # may differ from the number of track rows a lookup returns
     releaseDate: str  # ISO 8601, "2013-05-17T07:00:00Z"
@@ -79,7 +80,7 @@ def read_collection(row: object) -> CollectionJson | None:
         "collectionName": str(title),
         "artworkUrl100": str(art),
     }
-    for key in ("collectionType", "collectionArtistName", "releaseDate", "country"):
+    for key in ("collectionType", "collectionArtistName", "releaseDate", "country", "collectionExplicitness"):
         value = row.get(key)
         if isinstance(value, str):
             out[key] = value

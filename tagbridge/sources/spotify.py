@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from tagbridge.core.errors import ConfigError
 from tagbridge.core.http import Lookup
+from tagbridge.core.editions import explicitness_of_tracks
 from tagbridge.core.model import AlbumQuery, ArtCandidate, ArtFindings, MatchKind
 from tagbridge.core.records import AlbumRecord
 from tagbridge.core.service import ServiceInfo
@@ -180,7 +181,10 @@ def art_candidates(record: AlbumRecord, *, match: MatchKind, score: float, reaso
     def candidate(url: str, width: int | None, height: int | None, note: str) -> ArtCandidate:
         return ArtCandidate(source=SOURCE, id=record.id, url=url, artist=artist, title=record.title, match=match,
                             score=score, width=width, height=height, size_hint=max(width or 0, height or 0) or None,
-                            track_count=record.total_tracks, reasons=(*why, note))
+                            track_count=record.total_tracks, year=record.year, explicitness=explicit,
+                            reasons=(*why, note))
+
+    explicit = explicitness_of_tracks([t.explicit for t in record.tracks])
 
     out = [candidate(i.url, i.width, i.height, f"image {i.width}x{i.height}" if i.width and i.height
                      else "image size not stated") for i in record.images]

@@ -266,9 +266,9 @@ def test_upc_lookup_with_agreeing_title_is_an_id_match(recorded: Finder) -> None
     candidates = driver.run(upc_art(Settings(), replace(RAM, barcode="886443927087"))).candidates
     assert len(candidates) == 1
     cand = candidates[0]
-    assert (cand.id, cand.match, cand.score) == ("617154241", MatchKind.ID, 0.99)
-    assert "barcode 886443927087 lookup, title agrees" in cand.reasons, \
-        "the artwork is named 886443919266, a different UPC, so only the title vouches for it"
+    assert (cand.id, cand.match, cand.score) == ("617154241", MatchKind.ID, 1.0)
+    assert "the barcode's only collection; its artist agrees" in cand.reasons, \
+        "the artwork is named 886443919266, a different UPC: the one collection and its artist vouch for it"
 
 
 def test_upc_lookup_whose_artwork_is_named_after_the_barcode_scores_full(recorded: Finder) -> None:
@@ -288,12 +288,13 @@ def test_upc_lookup_tries_the_ean_form_next(recorded: Finder) -> None:
 
 def test_upc_lookup_of_a_different_album_is_dropped(recorded: Finder) -> None:
     driver = ReplayDriver([("/lookup", Canned(recorded(RAM_UPC)))])
-    query = AlbumQuery(artist="Daft Punk", album="Discovery", barcode="886443927087")
+    query = AlbumQuery(artist="Daft Punk", album="Discovery", year=2001, barcode="886443927087")
     found = driver.run(upc_art(Settings(), query))
     assert found.candidates == ()
     passed = found.passed_over[0]
-    assert {p.id for p in found.passed_over} == {"617154241"} and "a different album by its text" in " ".join(passed.reasons), \
-        "a barcode row that names another album is passed over, saying so"
+    assert {p.id for p in found.passed_over} == {"617154241"}
+    assert "the barcode's only collection is another album: year 2013 vs 2001" in " ".join(passed.reasons), \
+        "a barcode row that is another album of the artist (its year says so) is passed over, saying so"
 
 
 def test_upc_lookup_without_title_keeps_the_row_at_lower_score(recorded: Finder) -> None:

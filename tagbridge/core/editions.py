@@ -1,0 +1,84 @@
+"""Which edition of an album the user has: explicit or clean, its track count, its year.
+
+What belongs here: the rules that tell editions of one album apart once the matcher has said a
+candidate *is* that album: whether a track count is the same, close or far; whether the query
+wants the explicit or the clean version; and how well a candidate fits on those counts (used
+by the one ranking, ``core/rank.py``). What doesn't: deciding whether a candidate is the album
+at all (``core/match.py``) and any I/O.
+
+Explicit and clean twins: stores list an album's explicit and "cleaned" versions with the same
+title, track count and date; only the advisory flag and the artwork differ. The user who has
+the original wants the explicit (or not-explicit) one; the clean one only when the query says so
+(a clean marker in the title, "(Clean)", "[Edited]", or the ``prefer: clean`` setting).
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+from tagbridge.core.normalize import split_title
+
+__all__ = ["Explicitness", "Preference", "PREFERENCES", "explicitness_of", "explicitness_of_tracks",
+           "wanted_explicitness", "explicitness_fit", "far_apart", "track_count_fit", "year_fit"]
+
+#: A candidate's advisory state: "explicit", "clean" (a cleaned twin), "none" (nothing to clean), or None (unknown).
+Explicitness = Literal["explicit", "clean", "none"]
+#: What the user has: the explicit original, or the clean version.
+Preference = Literal["explicit", "clean"]
+PREFERENCES: Final = ("explicit", "clean")
+
+_APPLE: Final[dict[str, Explicitness]] = {"explicit": "explicit", "cleaned": "clean", "notexplicit": "none"}
+
+
+def explicitness_of(apple: str | None) -> Explicitness | None:
+    """Apple's ``collectionExplicitness`` (``explicit``, ``cleaned``, ``notExplicit``) as an Explicitness."""
+    return _APPLE.get((apple or "").strip().casefold())
+
+
+def explicitness_of_tracks(flags: list[bool | None]) -> Explicitness | None:
+    """An album's state from its tracks' ``explicit`` flags (Spotify): any explicit track makes it explicit.
+
+    A cleaned twin cannot be told from an album with nothing to clean by its flags alone, so
+    all-false is "none"; unknown flags give None.
+    """
+    known = [f for f in flags if f is not None]
+    if not known:
+        return None
+    return "explicit" if any(known) else "none"
+
+
+def wanted_explicitness(album: str, default: Preference) -> Preference:
+    """The version the query asks for: a "clean"/"edited" marker in its title says clean, "explicit" says
+    explicit; otherwise ``default`` (the ``prefer`` setting)."""
+    qualifiers = split_title(album).qualifiers
+    if "clean" in qualifiers:
+        return "clean"
+    if "explicit" in qualifiers:
+        return "explicit"
+    return default
+
+
+def explicitness_fit(candidate: Explicitness | None, wanted: Preference) -> int:
+    """2 for the wanted version, 1 for an album with nothing to clean (or unknown), 0 for the other twin."""
+    if candidate is None or candidate == "none":
+        return 1
+    return 2 if candidate == wanted else 0
+
+
+def far_apart(a: int, b: int) -> bool:
+    """Track counts too far apart to be one edition: more than 2 and more than 20% of the larger."""
+    return abs(a - b) > max(2, 0.2 * max(a, b))
+
+
+def track_count_fit(wanted: int | None, candidate: int | None) -> int:
+    """2 for the same count, 1 for close or unknown, 0 for far apart (another edition)."""
+    if wanted is None or candidate is None:
+        return 1
+    if wanted == candidate:
+        return 2
+    return 0 if far_apart(wanted, candidate) else 1
+
+
+def year_fit(wanted: int | None, candidate: int | None) -> int:
+    """1 for the same year (or either unknown), 0 otherwise: among equal editions the year decides."""
+    return 1 if wanted is None or candidate is None or wanted == candidate else 0
