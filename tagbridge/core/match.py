@@ -54,9 +54,11 @@ from tagbridge.core.normalize import (
     split_title,
 )
 from tagbridge.core.similarity import (
+    ARTICLE_SIMILARITY,
+    EDITION_FACTOR,
+    NO_ARTIST_FACTOR,
     Verdict,
-    numbers_in,
-    with_arabic_numbers,
+    compare_titles,
     similarity,
     strict_subset,
     without_article,
@@ -65,7 +67,7 @@ from tagbridge.core.similarity import (
 __all__ = ["AlbumMatch", "match_album", "title_matches_exactly", "artists_agree", "renamed_artist", "identity_contradiction",
            "RENAMED_ARTIST_SCORE"]
 
-_EDITION_FACTOR = 0.9  # per differing edition qualifier set or release type
+_EDITION_FACTOR = EDITION_FACTOR
 # A remaster alone keeps the track list and usually the cover, so it sits above a deluxe edition
 # (the plain album's closest stand-in when the store has no plain title).
 _REMASTER_FACTOR = 0.95
@@ -75,8 +77,8 @@ _TRACK_COUNT_BONUS = 0.02
 # A track-count bonus is only added to scores already at or above the default minimum score,
 # so it can reorder accepted candidates but never be the reason one is accepted.
 _BONUS_FLOOR = 0.85
-_ARTICLE_SIMILARITY = 0.97  # "Beatles" and "The Beatles": the same name, not spelled the same
-_NO_ARTIST_FACTOR = 0.9  # one side has no artist: the title alone can't make it exact
+_ARTICLE_SIMILARITY = ARTICLE_SIMILARITY
+_NO_ARTIST_FACTOR = NO_ARTIST_FACTOR
 _HONORIFIC_SIMILARITY = 0.97  # "Lauryn Hill" and "Ms. Lauryn Hill"
 _POSSESSIVE_SIMILARITY = 0.97  # "Greatest Hits" and "Simon & Garfunkel's Greatest Hits" by them
 # A self-titled album the store names by its nickname ("Weezer (Blue Album)"), accepted only
@@ -275,30 +277,9 @@ def _compare_bases(
     query: Title, candidate: Title, credits: tuple[str, str], corroborated: bool, reasons: list[str]
 ) -> float | None:
     """Base-title similarity 0..1 (1.0 means equal), or None to reject; appends its reasons."""
-    if query.base == candidate.base:
-        reasons.append("title equal after normalization")
-        return 1.0
-    if without_article(query.base) == without_article(candidate.base):
-        reasons.append("title equal but for a leading article")
-        return _ARTICLE_SIMILARITY
-    if with_arabic_numbers(query.base) == with_arabic_numbers(candidate.base):
-        reasons.append("title equal, one number written in roman numerals (II is 2)")
-        return 1.0
-    q_words, c_words = set(query.base.split()), set(candidate.base.split())
-    if strict_subset(q_words, c_words) or strict_subset(c_words, q_words):
-        # The longer title may only add its artist's name: "Simon & Garfunkel's Greatest Hits".
-        named = _title_names_artist(query, candidate, credits, corroborated, reasons)
-        if named is not None:
-            return named
-        reasons.append(f"one title contains the other: {query.base!r} vs {candidate.base!r}")
-        return None
-    q_numbers, c_numbers = numbers_in(query.base), numbers_in(candidate.base)
-    if q_numbers != c_numbers:
-        reasons.append(f"numbers differ: {sorted(q_numbers)} vs {sorted(c_numbers)}")
-        return None
-    score = similarity(query.base, candidate.base)
-    reasons.append(f"title similarity {score:.2f}")
-    return score
+    # The longer title may only add its artist's name: "Simon & Garfunkel's Greatest Hits".
+    return compare_titles(query.base, candidate.base, reasons,
+                          on_subset=lambda: _title_names_artist(query, candidate, credits, corroborated, reasons))
 
 
 def _subset_refusal(

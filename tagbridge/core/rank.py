@@ -13,10 +13,20 @@ from tagbridge.core.config import Settings
 from tagbridge.core.editions import explicitness_fit, track_count_fit, wanted_explicitness, year_fit
 from tagbridge.core.model import AlbumQuery, ArtCandidate, MatchKind, PassedOver
 
-__all__ = ["rank_covers", "sort_key"]
+__all__ = ["rank_covers", "sort_key", "edition_fit", "clears_minimum", "under_minimum"]
 
 #: A size we treat as "as big as it gets" when the user asked for the original upload.
 _ORIGINAL_TARGET = 100_000
+
+
+def clears_minimum(score: float, settings: Settings) -> bool:
+    """The one abstain rule: a match scoring under ``settings.min_score`` is never offered."""
+    return score >= settings.min_score
+
+
+def under_minimum(score: float, settings: Settings) -> str:
+    """Why a match under the minimum was passed over, in the words every source uses."""
+    return f"score {score:.2f} is under the minimum {settings.min_score:.2f}"
 
 
 def edition_fit(candidate: ArtCandidate, query: AlbumQuery | None, settings: Settings) -> tuple[int, int, int]:
@@ -75,11 +85,11 @@ def rank_covers(
         held = best.get(key)
         if held is None or sort_key(cand, settings, query) < sort_key(held, settings, query):
             best[key] = cand
-    kept = [c for c in best.values() if c.score >= settings.min_score]
+    kept = [c for c in best.values() if clears_minimum(c.score, settings)]
     rejected = tuple(
-        PassedOver.from_candidate(c, f"score {c.score:.2f} is under the minimum {settings.min_score:.2f}")
+        PassedOver.from_candidate(c, under_minimum(c.score, settings))
         for c in best.values()
-        if c.score < settings.min_score
+        if not clears_minimum(c.score, settings)
     )
     kept.sort(key=lambda c: sort_key(c, settings, query))
     ranked = tuple(replace(c, reasons=c.reasons + (_rank_reason(i + 1, c, settings),)) for i, c in enumerate(kept))

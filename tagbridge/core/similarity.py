@@ -8,13 +8,21 @@ guard, articles, numbers). What doesn't: the matching rules themselves (``match.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tagbridge.core.fuzz import ratio, token_sort_ratio
 from tagbridge.core.model import MatchKind
 
 __all__ = ["Verdict", "ARTICLES", "similarity", "strict_subset", "without_article", "numbers_in",
-           "with_arabic_numbers"]
+           "with_arabic_numbers", "compare_titles", "ARTICLE_SIMILARITY", "EDITION_FACTOR", "NO_ARTIST_FACTOR"]
+
+#: "Beatles" and "The Beatles": the same name, not spelled the same (albums, tracks and artists alike).
+ARTICLE_SIMILARITY = 0.97
+#: Per differing edition qualifier set or release type.
+EDITION_FACTOR = 0.9
+#: One side has no artist: the title alone can't make it exact.
+NO_ARTIST_FACTOR = 0.9
 
 ARTICLES = frozenset({"the", "a", "an"})
 _ROMAN_VALUES = {"ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8", "ix": "9", "x": "10",
@@ -71,3 +79,37 @@ def with_arabic_numbers(text: str) -> str:
     if len(words) == 1:
         return text
     return " ".join(_ROMAN_VALUES.get(w, w) for w in words)
+
+
+def compare_titles(query: str, candidate: str, reasons: list[str],
+                   on_subset: Callable[[], float | None] | None = None) -> float | None:
+    """Similarity 0..1 of two normalized base titles (1.0: equal), or None to reject; appends its reasons.
+
+    The rules both matchers share: equal, equal but for a leading article, equal once roman
+    numerals are digits; one title's words a strict subset of the other's is a different title
+    (unless ``on_subset`` vouches for it, the album matcher's "title names its artist"); other
+    numbers are another volume or part; otherwise the plain similarity.
+    """
+    if query == candidate:
+        reasons.append("title equal after normalization")
+        return 1.0
+    if without_article(query) == without_article(candidate):
+        reasons.append("title equal but for a leading article")
+        return ARTICLE_SIMILARITY
+    if with_arabic_numbers(query) == with_arabic_numbers(candidate):
+        reasons.append("title equal, one number written in roman numerals (II is 2)")
+        return 1.0
+    q_words, c_words = set(query.split()), set(candidate.split())
+    if strict_subset(q_words, c_words) or strict_subset(c_words, q_words):
+        named = on_subset() if on_subset is not None else None
+        if named is not None:
+            return named
+        reasons.append(f"one title contains the other: {query!r} vs {candidate!r}")
+        return None
+    q_numbers, c_numbers = numbers_in(query), numbers_in(candidate)
+    if q_numbers != c_numbers:
+        reasons.append(f"numbers differ: {sorted(q_numbers)} vs {sorted(c_numbers)}")
+        return None
+    score = similarity(query, candidate)
+    reasons.append(f"title similarity {score:.2f}")
+    return score

@@ -33,8 +33,11 @@ from tagbridge.core.normalize import (
     split_title,
 )
 from tagbridge.core.similarity import (
+    ARTICLE_SIMILARITY,
+    EDITION_FACTOR,
+    NO_ARTIST_FACTOR,
     Verdict,
-    numbers_in,
+    compare_titles,
     similarity,
     strict_subset,
     without_article,
@@ -42,9 +45,9 @@ from tagbridge.core.similarity import (
 
 __all__ = ["TrackMatch", "match_track"]
 
-_EDITION_FACTOR = 0.9
-_ARTICLE_SIMILARITY = 0.97
-_NO_ARTIST_FACTOR = 0.9
+_EDITION_FACTOR = EDITION_FACTOR
+_ARTICLE_SIMILARITY = ARTICLE_SIMILARITY
+_NO_ARTIST_FACTOR = NO_ARTIST_FACTOR
 _DURATION_CLOSE = 3_000  # ms: encoders and stores disagree by a second or two
 _DURATION_NEAR = 10_000
 _DURATION_NEAR_FACTOR = 0.97
@@ -95,22 +98,7 @@ def _compare_artists(query: str, candidate: str, reasons: list[str]) -> float | 
 
 
 def _compare_titles(query: Title, candidate: Title, reasons: list[str]) -> float | None:
-    if query.base == candidate.base:
-        reasons.append("title equal after normalization")
-        return 1.0
-    if without_article(query.base) == without_article(candidate.base):
-        reasons.append("title equal but for a leading article")
-        return _ARTICLE_SIMILARITY
-    q_words, c_words = set(query.base.split()), set(candidate.base.split())
-    if strict_subset(q_words, c_words) or strict_subset(c_words, q_words):
-        reasons.append(f"one title contains the other: {query.base!r} vs {candidate.base!r}")
-        return None
-    if numbers_in(query.base) != numbers_in(candidate.base):
-        reasons.append(f"numbers differ: {sorted(numbers_in(query.base))} vs {sorted(numbers_in(candidate.base))}")
-        return None
-    score = similarity(query.base, candidate.base)
-    reasons.append(f"title similarity {score:.2f}")
-    return score
+    return compare_titles(query.base, candidate.base, reasons)
 
 
 def _duration_factor(query_ms: int | None, candidate_ms: int | None, reasons: list[str]) -> float:

@@ -37,6 +37,7 @@ from tagbridge.core.match import (
 )
 from tagbridge.core.editions import explicitness_of
 from tagbridge.core.model import AlbumQuery, ArtCandidate, ArtFindings, MatchKind, PassedOver
+from tagbridge.core.rank import clears_minimum
 from tagbridge.core.countries import COUNTRY_CODES, home_storefronts
 from tagbridge.core.service import ServiceInfo
 from tagbridge.sources.artwork import artwork_file_stem, plan_itunes_artwork
@@ -256,9 +257,9 @@ def _passed(collection: ItunesCollection, why: Iterable[str], score: float | Non
 def _across(
     requests: Iterable[tuple[str, HttpRequest]],
     evaluate: Callable[[str, HttpRequest, HttpResponse], ArtFindings],
-    min_score: float,
+    settings: Settings,
 ) -> Lookup[ArtFindings]:
-    """Ask each request in turn until one yields a candidate scoring at least ``min_score``.
+    """Ask each request in turn until one yields a candidate that clears the minimum score (``core.rank``).
 
     Candidates under the minimum are kept, so the resolver can show why it abstained, but do
     not end the search. An unreachable storefront (Unavailable, thrown in or a 5xx) moves on
@@ -276,7 +277,7 @@ def _across(
         except Unavailable as exc:
             failures.append(f"{country}: {exc.message}")
             continue
-        if any(c.score >= min_score for c in here.candidates):
+        if any(clears_minimum(c.score, settings) for c in here.candidates):
             return ArtFindings(candidates=here.candidates, passed_over=found.passed_over + here.passed_over)
         found += here
     if tried and len(failures) == tried:
@@ -325,7 +326,7 @@ def search_art(settings: Settings, query: AlbumQuery) -> Lookup[ArtFindings]:
     # A query in a non-Latin script asks that script's home storefront first (core/countries.py).
     countries = tuple(dict.fromkeys((*home_storefronts(f"{query.artist} {query.album}"), *settings.countries)))
     requests = ((c, build_search_request(settings, query, c)) for c in countries)
-    return (yield from _across(requests, evaluate, settings.min_score))
+    return (yield from _across(requests, evaluate, settings))
 
 
 def barcode_forms(barcode: str) -> tuple[str, ...]:
@@ -395,7 +396,7 @@ def _barcode_candidates(
         verdict = _match(query, c)
         # match_album leaves weak text matches FUZZY with a low score; under the minimum the
         # text says "another album", whatever the barcode index says.
-        if verdict.kind is None or verdict.score < settings.min_score:
+        if verdict.kind is None or not clears_minimum(verdict.score, settings):
             passed.append(_passed(c, (lookup, "the row is a different album by its text", *verdict.reasons),
                                   verdict.score))
         else:
@@ -435,7 +436,7 @@ def upc_art(settings: Settings, query: AlbumQuery) -> Lookup[ArtFindings]:
 
     requests = ((c, build_lookup_request(settings, upc=form, country=c))
                 for c in settings.countries for form in forms)
-    return (yield from _across(requests, evaluate, settings.min_score))
+    return (yield from _across(requests, evaluate, settings))
 
 
 def id_art(settings: Settings, collection_id: str, country: str) -> Lookup[ArtFindings]:
@@ -464,7 +465,7 @@ def id_art(settings: Settings, collection_id: str, country: str) -> Lookup[ArtFi
         return ArtFindings.of(found)
 
     requests = ((c, build_lookup_request(settings, collection_id=collection_id, country=c)) for c in countries)
-    return (yield from _across(requests, evaluate, settings.min_score))
+    return (yield from _across(requests, evaluate, settings))
 
 
 def can_answer(query: AlbumQuery) -> bool:

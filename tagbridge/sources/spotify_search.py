@@ -28,6 +28,7 @@ from tagbridge.core.errors import BadResponse
 from tagbridge.core.http import Lookup
 from tagbridge.core.match import AlbumMatch, match_album
 from tagbridge.core.model import AlbumQuery, MatchKind, PassedOver
+from tagbridge.core.rank import clears_minimum, under_minimum
 from tagbridge.core.records import AlbumRecord, ArtistRef, TrackRecord
 from tagbridge.core.track_match import match_track
 from tagbridge.sources.spotify_lookup import (
@@ -136,9 +137,9 @@ def passed_over(record: AlbumRecord, *reasons: str, score: float | None = None) 
 
 
 def _good(session: SpotifySession, record: AlbumRecord, verdict: AlbumMatch, out: AlbumSearch) -> bool:
-    if verdict.kind is None or verdict.score < session.settings.min_score:
+    if verdict.kind is None or not clears_minimum(verdict.score, session.settings):
         why = verdict.reasons if verdict.kind is None else (
-            *verdict.reasons, f"score {verdict.score:.2f} is under the minimum {session.settings.min_score:.2f}")
+            *verdict.reasons, under_minimum(verdict.score, session.settings))
         out.passed_over.append(passed_over(record, *why, score=verdict.score))
         return False
     return True
@@ -291,7 +292,7 @@ def _scored_tracks(session: SpotifySession, artist: str, title: str, tracks: Ite
         album = track.get("album")
         record = track_record(track, album_id=album["id"] if album else None, album_title=album["name"] if album else None)
         verdict = match_track(artist, title, artist=_track_credit(record.artists), title=record.title)
-        if verdict.kind is None or verdict.score < session.settings.min_score:
+        if verdict.kind is None or not clears_minimum(verdict.score, session.settings):
             _log.debug("spotify: passed over track %r: %s", record.title, "; ".join(verdict.reasons))
             continue
         out.append(replace(record, match=verdict.kind, score=verdict.score, reasons=verdict.reasons))
