@@ -129,6 +129,7 @@ def _follow_musicbrainz(settings: Settings, query: AlbumQuery, reports: list[Sou
         artist=query.artist or release.artist or "",
         album=query.album or release.title or "",
         tracks=query.tracks or release.track_count,
+        clean=query.clean or release.clean,
     )
 
 

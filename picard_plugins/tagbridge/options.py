@@ -13,6 +13,7 @@ from PyQt6 import QtWidgets
 from picard.plugin3.api import OptionsPage, t_
 
 from ._host import options_error
+from ._tagbridge.core.editions import PREFERENCES
 from ._tagbridge.core.errors import ConfigError
 from .config import ART_SOURCES_BEST, BACKENDS, SIZES, settings_for
 
@@ -57,6 +58,9 @@ class TagbridgeOptionsPage(OptionsPage):
         self.min_score.setSingleStep(0.05)
         self.min_score.setDecimals(2)
         form.addRow(tr("options.min_score", "Minimum match score"), self.min_score)
+        self.prefer = QtWidgets.QComboBox(self)
+        self.prefer.addItems(list(PREFERENCES))
+        form.addRow(tr("options.prefer", "When a store lists explicit and clean versions, I have the"), self.prefer)
         self.spotify_ids = QtWidgets.QCheckBox(
             tr("options.spotify_ids", "Add Spotify album and track IDs (found by ISRC or barcode)"), self)
         form.addRow(self.spotify_ids)
@@ -79,6 +83,7 @@ class TagbridgeOptionsPage(OptionsPage):
             "countries": self.countries.text().strip(),
             "size": self.size.currentText(),
             "min_score": round(self.min_score.value(), 2),
+            "prefer": self.prefer.currentText(),
             "spotify_ids": self.spotify_ids.isChecked(),
         }
 
@@ -91,6 +96,7 @@ class TagbridgeOptionsPage(OptionsPage):
         self.countries.setText(str(config["countries"] or ""))
         self.size.setCurrentText(str(config["size"]))
         self.min_score.setValue(float(config["min_score"]))
+        self.prefer.setCurrentText(str(config["prefer"]))
         self.spotify_ids.setChecked(bool(config["spotify_ids"]))
         self._show_backend(self.backend.currentText())
 

@@ -76,6 +76,7 @@ def album_query(release: Mapping[str, Any], metadata: Mapping[str, Any] | None =
         tracks=parsed.track_count or _int(_text(metadata, "totaltracks")),
         year=_year(release, metadata),
         links=parsed.links,
+        clean=parsed.clean,
     )
 
 

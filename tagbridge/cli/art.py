@@ -87,6 +87,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
                      help="wanted image size: pixels (default 3000) or 'original' for the untouched upload")
     how.add_argument("--country", metavar="CC,..", help="iTunes storefronts to try in order (default US), e.g. US,GB,JP")
     how.add_argument("--min-score", metavar="S", help="abstain under this match score, 0..1 (default 0.85)")
+    how.add_argument("--prefer", metavar="explicit|clean",
+                     help="which twin you have when a store lists an album's explicit and clean versions "
+                          "(default explicit; a '(Clean)' or '[Edited]' in --album asks for the clean one)")
     how.add_argument("--probe", action="store_true", help="fetch the first bytes of the top candidates to learn their real size")
     how.add_argument("--no-cache", action="store_true",
                      help="do not answer from the HTTP cache (fresh answers still refresh it)")
@@ -97,7 +100,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
     return art
 
 
-_FLAGS = {"sources": "sources", "size": "size", "countries": "country", "min_score": "min_score"}
+_FLAGS = {"sources": "sources", "size": "size", "countries": "country", "min_score": "min_score", "prefer": "prefer"}
 
 
 def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:

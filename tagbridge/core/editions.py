@@ -19,7 +19,7 @@ from typing import Final, Literal
 from tagbridge.core.normalize import split_title
 
 __all__ = ["Explicitness", "Preference", "PREFERENCES", "explicitness_of", "explicitness_of_tracks",
-           "wanted_explicitness", "explicitness_fit", "far_apart", "track_count_fit", "year_fit"]
+           "wanted_explicitness", "explicitness_fit", "says_clean", "far_apart", "track_count_fit", "year_fit"]
 
 #: A candidate's advisory state: "explicit", "clean" (a cleaned twin), "none" (nothing to clean), or None (unknown).
 Explicitness = Literal["explicit", "clean", "none"]
@@ -47,11 +47,12 @@ def explicitness_of_tracks(flags: list[bool | None]) -> Explicitness | None:
     return "explicit" if any(known) else "none"
 
 
-def wanted_explicitness(album: str, default: Preference) -> Preference:
-    """The version the query asks for: a "clean"/"edited" marker in its title says clean, "explicit" says
-    explicit; otherwise ``default`` (the ``prefer`` setting)."""
+def wanted_explicitness(album: str, default: Preference, *, marked_clean: bool = False) -> Preference:
+    """The version the query asks for: a "clean"/"edited" marker in its title (or ``marked_clean``, a
+    release whose disambiguation says clean) says clean, "explicit" says explicit; otherwise
+    ``default`` (the ``prefer`` setting)."""
     qualifiers = split_title(album).qualifiers
-    if "clean" in qualifiers:
+    if marked_clean or "clean" in qualifiers:
         return "clean"
     if "explicit" in qualifiers:
         return "explicit"
@@ -82,3 +83,8 @@ def track_count_fit(wanted: int | None, candidate: int | None) -> int:
 def year_fit(wanted: int | None, candidate: int | None) -> int:
     """1 for the same year (or either unknown), 0 otherwise: among equal editions the year decides."""
     return 1 if wanted is None or candidate is None or wanted == candidate else 0
+
+
+def says_clean(text: str) -> bool:
+    """True when a release's disambiguation or comment marks the clean version ("clean", "edited")."""
+    return "clean" in split_title(f"x ({text})").qualifiers if text.strip() else False

@@ -57,6 +57,8 @@ class AlbumQuery:
     tracks: int | None = None  # number of tracks on the release
     year: int | None = None
     links: ArtLinks = field(default_factory=ArtLinks)
+    #: The release says it is the clean version (its MusicBrainz disambiguation, say "clean").
+    clean: bool = False
 
     def to_json(self) -> dict[str, object]:
         """The query as the CLI's JSON shows it (unset fields left out)."""

@@ -33,7 +33,7 @@ def edition_fit(candidate: ArtCandidate, query: AlbumQuery | None, settings: Set
     """How well the candidate is the user's *edition*: track count, then explicit/clean, then year (bigger fits)."""
     if query is None:
         return (1, explicitness_fit(candidate.explicitness, settings.prefer), 1)  # type: ignore[arg-type]
-    wanted = wanted_explicitness(query.album, settings.prefer)  # type: ignore[arg-type]
+    wanted = wanted_explicitness(query.album, settings.prefer, marked_clean=query.clean)  # type: ignore[arg-type]
     return (track_count_fit(query.tracks, candidate.track_count),
             explicitness_fit(candidate.explicitness, wanted),  # type: ignore[arg-type]
             year_fit(query.year, candidate.year))

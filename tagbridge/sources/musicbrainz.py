@@ -31,6 +31,7 @@ from tagbridge.core.http import (
     parse_retry_after,
 )
 from tagbridge.core.identifiers import normalize_mbid
+from tagbridge.core.editions import says_clean
 from tagbridge.core.model import ArtLinks
 from tagbridge.core.service import ServiceInfo
 from tagbridge.sources.musicbrainz_types import (
@@ -69,6 +70,8 @@ class MbRelease:
     barcode: str | None = None  # None for MB's null and for an empty barcode
     track_count: int | None = None  # None when the media were not included
     links: ArtLinks = field(default_factory=ArtLinks)
+    #: The disambiguation says this is the clean version ("clean", "edited").
+    clean: bool = False
 
 
 def build_release_request(settings: Settings, mbid: str) -> HttpRequest:
@@ -131,6 +134,7 @@ def parse_release(release: Mapping[str, object]) -> MbRelease:
     unwrapped = read_release(release) or release
     barcode = unwrapped.get("barcode")
     title = unwrapped.get("title")
+    disambiguation = unwrapped.get("disambiguation")
     return MbRelease(
         id=str(unwrapped.get("id", "")),
         title=title if isinstance(title, str) else "",
@@ -138,6 +142,7 @@ def parse_release(release: Mapping[str, object]) -> MbRelease:
         barcode=(barcode.strip() or None) if isinstance(barcode, str) else None,
         track_count=read_track_count(unwrapped),
         links=parse_links(unwrapped),
+        clean=says_clean(disambiguation) if isinstance(disambiguation, str) else False,
     )
 
 
