@@ -60,10 +60,14 @@ def wanted_explicitness(album: str, default: Preference, *, marked_clean: bool =
 
 
 def explicitness_fit(candidate: Explicitness | None, wanted: Preference) -> int:
-    """2 for the wanted version, 1 for an album with nothing to clean (or unknown), 0 for the other twin."""
-    if candidate is None or candidate == "none":
-        return 1
-    return 2 if candidate == wanted else 0
+    """0 for the twin the user does not have, 1 otherwise.
+
+    Only the other twin loses: an album with nothing to clean, or a source that does not say
+    (the Cover Art Archive), is as good as the wanted twin, so sources are never ranked against
+    each other by how much they tell.
+    """
+    other = "clean" if wanted == "explicit" else "explicit"
+    return 0 if candidate == other else 1
 
 
 def far_apart(a: int, b: int) -> bool:

@@ -53,14 +53,15 @@ def sort_key(candidate: ArtCandidate, settings: Settings, query: AlbumQuery | No
         #    beats a fuzzy text match.
         -strength,
         # 2. The user's edition: the same track count (a 15-track "Extended" beats a 10-track
-        #    title-exact album for a user with 15), then the explicit or clean twin as wanted,
-        #    then the year.
-        -tracks, -explicit, -year,
+        #    title-exact album for a user with 15), then not the twin the user does not have.
+        -tracks, -explicit,
         # 3. Pixels, up to the target: bigger helps only until it reaches what was asked for.
         -min(candidate.expected_size or 0, target),
-        # 4. Source preference, as the user ordered --sources.
+        # 4. The year: among equal editions (self-titled albums), the one of the query's year.
+        -year,
+        # 5. Source preference, as the user ordered --sources.
         order.index(candidate.source) if candidate.source in order else len(order),
-        # 5. Match score: the closer text match among equals.
+        # 6. Match score: the closer text match among equals.
         -candidate.score,
     )
 
@@ -80,7 +81,7 @@ def rank_covers(
         ``(ranked, rejected)``; an empty ``ranked`` means abstain.
     """
     best: dict[tuple[str, str, str], ArtCandidate] = {}
-    for cand in candidates:
+    for cand in _twins_named(list(candidates)):
         key = (cand.source, cand.id, cand.url)
         held = best.get(key)
         if held is None or sort_key(cand, settings, query) < sort_key(held, settings, query):
@@ -94,6 +95,22 @@ def rank_covers(
     kept.sort(key=lambda c: sort_key(c, settings, query))
     ranked = tuple(replace(c, reasons=c.reasons + (_rank_reason(i + 1, c, settings),)) for i, c in enumerate(kept))
     return ranked, rejected
+
+
+def _twins_named(candidates: list[ArtCandidate]) -> list[ArtCandidate]:
+    """One source offering an album both as "explicit" and as "none" (nothing to clean) offers
+    twins: the "none" one is the cleaned twin. Spotify says so only this way, by its tracks' flags."""
+    groups: dict[tuple[str, str, int | None], set[str | None]] = {}
+    for cand in candidates:
+        groups.setdefault((cand.source, cand.title.casefold(), cand.track_count), set()).add(cand.explicitness)
+    out = []
+    for cand in candidates:
+        states = groups[(cand.source, cand.title.casefold(), cand.track_count)]
+        if cand.explicitness == "none" and "explicit" in states:
+            cand = replace(cand, explicitness="clean",
+                           reasons=cand.reasons + ("the cleaned twin: the same source offers an explicit one",))
+        out.append(cand)
+    return out
 
 
 def _rank_reason(position: int, cand: ArtCandidate, settings: Settings) -> str:

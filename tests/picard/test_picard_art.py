@@ -166,7 +166,8 @@ def test_best_ranks_the_cover_art_archive_itunes_and_spotify_together(
     sample = sample_or_skip()
     release = json.loads(_outrun_release(sample, apple="1440742903"))
     body = json.loads(ITUNES_LINKED.read_bytes())
-    body["results"][0].update(collectionId=1440742903, collectionName="OutRun", artistName="Kavinsky", trackCount=13)
+    body["results"][0].update(collectionId=1440742903, collectionName="OutRun", artistName="Kavinsky", trackCount=13,
+                              releaseDate="2013-02-25T08:00:00Z")
     recorded_server.add("/lookup", Answer(mirrored(json.dumps(body).encode(), recorded_server)), id="1440742903")
     recorded_server.add(f"/release/{release['id']}", Answer(recorded("caa/caa_release_404_no_cover_art_html_graphbrainz.html"),
                                                              status=404, content_type="text/html"))
