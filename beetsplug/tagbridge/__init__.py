@@ -61,6 +61,7 @@ _DEFAULTS: dict[str, Any] = {
     "size": 3000,
     "countries": ["US"],
     "min_score": 0.85,
+    "prefer": "explicit",
     "spotify": {
         "backend": "api",
         # Unset: the parser picks Spotify's own for the api backend, and no token for a clone.
