@@ -87,7 +87,7 @@ class PicardRun:
         config = self.api.plugin_config
         base = {"itunes_url": server_url, "caa_url": server_url, "musicbrainz_url": server_url,
                 "spotify_backend": "clone", "spotify_url": f"{server_url}/v1", "countries": "US",
-                "size": "3000", "min_score": 0.85, "spotify_ids": True, "spotify_client_id": "",
+                "size": "3000", "min_score": 0.85, "prefer": "explicit", "spotify_ids": True, "spotify_client_id": "",
                 "spotify_client_secret": "", "spotify_token_url": "", "timeout": 10.0}
         for name, value in {**base, **options}.items():
             config[name] = value

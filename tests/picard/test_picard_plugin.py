@@ -238,12 +238,13 @@ def test_the_options_page_opens_offscreen_and_saves_what_was_changed(picard: Pic
     page.size.setCurrentText("1200")  # type: ignore[attr-defined]
     page.min_score.setValue(0.9)  # type: ignore[attr-defined]
     page.spotify_ids.setChecked(False)  # type: ignore[attr-defined]
+    page.prefer.setCurrentText("clean")  # type: ignore[attr-defined]
     page.check()  # type: ignore[attr-defined]
     page.save()  # type: ignore[attr-defined]
 
     config = picard.api.plugin_config
-    assert (config["countries"], config["size"], config["min_score"], config["spotify_ids"]) == \
-        ("GB, JP", "1200", 0.9, False)
+    assert (config["countries"], config["size"], config["min_score"], config["spotify_ids"], config["prefer"]) == \
+        ("GB, JP", "1200", 0.9, False, "clean")
     again = _page(picard)
     again.load()  # type: ignore[attr-defined]
     assert again.countries.text() == "GB, JP" and again.size.currentText() == "1200"  # type: ignore[attr-defined]
