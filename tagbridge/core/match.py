@@ -65,6 +65,7 @@ from tagbridge.core.similarity import (
 )
 
 __all__ = ["AlbumMatch", "match_album", "title_matches_exactly", "artists_agree", "renamed_artist", "identity_contradiction",
+           "compare_artists",
            "RENAMED_ARTIST_SCORE"]
 
 _EDITION_FACTOR = EDITION_FACTOR
@@ -228,6 +229,12 @@ def _compare_artists(
     score = similarity(q, c)
     reasons.append(f"artist similarity {score:.2f}")
     return score
+
+
+def compare_artists(query: str, candidate: str, reasons: list[str], *, subset_refusal: str | None) -> float | None:
+    """The artist comparison both matchers use (tracks: ``core/track_match.py``), from the credits as given."""
+    return _compare_artists((query, candidate), (normalize_artist(query), normalize_artist(candidate)), False,
+                            subset_refusal, reasons)
 
 
 def _without_possessive(base: str, artist: str) -> str:

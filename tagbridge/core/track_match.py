@@ -24,30 +24,18 @@ The rules lean to rejecting, as for albums:
 from __future__ import annotations
 
 from tagbridge.core.model import MatchKind
+from tagbridge.core.match import compare_artists
 from tagbridge.core.normalize import (
     CONTENT_QUALIFIERS,
     IGNORED_QUALIFIERS,
     Title,
-    artist_set,
-    normalize_artist,
     split_title,
 )
-from tagbridge.core.similarity import (
-    ARTICLE_SIMILARITY,
-    EDITION_FACTOR,
-    NO_ARTIST_FACTOR,
-    Verdict,
-    compare_titles,
-    similarity,
-    strict_subset,
-    without_article,
-)
+from tagbridge.core.similarity import EDITION_FACTOR, Verdict, compare_titles
 
 __all__ = ["TrackMatch", "match_track"]
 
 _EDITION_FACTOR = EDITION_FACTOR
-_ARTICLE_SIMILARITY = ARTICLE_SIMILARITY
-_NO_ARTIST_FACTOR = NO_ARTIST_FACTOR
 _DURATION_CLOSE = 3_000  # ms: encoders and stores disagree by a second or two
 _DURATION_NEAR = 10_000
 _DURATION_NEAR_FACTOR = 0.97
@@ -71,30 +59,8 @@ def _reject(reasons: list[str], why: str) -> TrackMatch:
 
 
 def _compare_artists(query: str, candidate: str, reasons: list[str]) -> float | None:
-    q, c = normalize_artist(query), normalize_artist(candidate)
-    if not q or not c:
-        reasons.append("no artist to compare")
-        return _NO_ARTIST_FACTOR
-    if q == c:
-        reasons.append("artist equal after normalization (featured artists aside)")
-        return 1.0
-    q_names, c_names = artist_set(query), artist_set(candidate)
-    if q_names == c_names:
-        reasons.append("same artists in another order")
-        return 1.0
-    if q_names < c_names or c_names < q_names:
-        reasons.append(f"artist credit differs in who takes part: {query!r} vs {candidate!r}")
-        return None
-    if without_article(q) == without_article(c):
-        reasons.append("artist equal but for a leading article")
-        return _ARTICLE_SIMILARITY
-    q_words, c_words = set(q.split()), set(c.split())
-    if strict_subset(q_words, c_words) or strict_subset(c_words, q_words):
-        reasons.append(f"one artist name contains the other: {query!r} vs {candidate!r}")
-        return None
-    score = similarity(q, c)
-    reasons.append(f"artist similarity {score:.2f}")
-    return score
+    # A track's credit must name the same people: "Kanye West" is not "JAY-Z & Kanye West"'s track.
+    return compare_artists(query, candidate, reasons, subset_refusal="a track credit names its artists")
 
 
 def _compare_titles(query: Title, candidate: Title, reasons: list[str]) -> float | None:
