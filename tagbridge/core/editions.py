@@ -19,7 +19,7 @@ from typing import Final, Literal
 from tagbridge.core.normalize import split_title
 
 __all__ = ["Explicitness", "Preference", "PREFERENCES", "explicitness_of", "explicitness_of_tracks",
-           "wanted_explicitness", "explicitness_fit", "says_clean", "far_apart", "track_count_fit", "year_fit"]
+           "wanted_explicitness", "explicitness_fit", "says_clean", "twin_order", "far_apart", "track_count_fit", "year_fit"]
 
 #: A candidate's advisory state: "explicit", "clean" (a cleaned twin), "none" (nothing to clean), or None (unknown).
 Explicitness = Literal["explicit", "clean", "none"]
@@ -68,6 +68,14 @@ def explicitness_fit(candidate: Explicitness | None, wanted: Preference) -> int:
     """
     other = "clean" if wanted == "explicit" else "explicit"
     return 0 if candidate == other else 1
+
+
+def twin_order(candidate: Explicitness | None, wanted: Preference) -> int:
+    """Within one source's answers: 2 for the wanted twin, 1 for nothing-to-clean or unknown, 0 for the other
+    twin. (Across sources only :func:`explicitness_fit` applies: sources say more or less.)"""
+    if candidate == wanted:
+        return 2
+    return 1 if candidate in (None, "none") else 0
 
 
 def far_apart(a: int, b: int) -> bool:

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from tagbridge.core.editions import explicitness_of_tracks, track_count_fit, twin_order, wanted_explicitness
 from tagbridge.core.errors import BadResponse
 from tagbridge.core.http import Lookup
 from tagbridge.core.match import AlbumMatch, match_album
@@ -118,8 +119,18 @@ def _with_verdict(record: AlbumRecord, verdict: AlbumMatch) -> AlbumRecord:
     return replace(record, match=verdict.kind, score=verdict.score, reasons=verdict.reasons)
 
 
-def _best_first(records: Iterable[AlbumRecord]) -> list[AlbumRecord]:
-    return sorted(records, key=lambda r: (-(r.match.strength if r.match else 0), -(r.score or 0.0)))
+def _best_first(records: Iterable[AlbumRecord], query: AlbumQuery | None = None,
+                prefer: str = "explicit") -> list[AlbumRecord]:
+    """Strongest match first; among equals the user's edition (track count, then the explicit or clean
+    twin by the tracks' flags, core/editions.py), then the score."""
+    wanted = wanted_explicitness(query.album, prefer, marked_clean=query.clean) if query else prefer  # type: ignore[arg-type]
+
+    def key(r: AlbumRecord) -> tuple[float, ...]:
+        count = track_count_fit(query.tracks, r.total_tracks or (len(r.tracks) or None)) if query else 1
+        twin = twin_order(explicitness_of_tracks([t.explicit for t in r.tracks]), wanted)  # type: ignore[arg-type]
+        return (-(r.match.strength if r.match else 0), -count, -twin, -(r.score or 0.0))
+
+    return sorted(records, key=key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +212,7 @@ def search_albums(session: SpotifySession, query: AlbumQuery, *, fetch: int = 3,
         out.passed_over.append(passed_over(record, *verdict.reasons, f"not fetched: {fetch} better hits were",
                                            score=verdict.score))
     kept = yield from _fetched(session, ranked[: max(0, fetch)], out)
-    out.records.extend(_best_first(_with_verdict(r, v) for r, v in kept))
+    out.records.extend(_best_first((_with_verdict(r, v) for r, v in kept), query, session.settings.prefer))
     return out
 
 
@@ -246,7 +257,7 @@ def _seed_search_albums(session: SpotifySession, query: AlbumQuery, fetch: int,
         verdict = score_album(query, full)
         if _good(session, full, verdict, out):
             found.append(_with_verdict(full, verdict))
-    out.records.extend(_best_first(found))
+    out.records.extend(_best_first(found, query, session.settings.prefer))
     return out
 
 
