@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from tagbridge.core.editions import explicitness_of_tracks, track_count_fit, twin_order, wanted_explicitness
 from tagbridge.core.errors import BadResponse
 from tagbridge.core.http import Lookup
-from tagbridge.core.match import AlbumMatch, match_album
+from tagbridge.core.match import RENAMED_ARTIST_SCORE, AlbumMatch, match_album, renamed_artist
 from tagbridge.core.model import AlbumQuery, MatchKind, PassedOver
 from tagbridge.core.rank import clears_minimum, under_minimum
 from tagbridge.core.records import AlbumRecord, ArtistRef, TrackRecord
@@ -103,11 +103,15 @@ def _year(date: str | None) -> int | None:
     return int(head) if head.isdigit() and int(head) > 0 else None
 
 
+def _credit(record: AlbumRecord) -> str:
+    return ", ".join(a.name for a in record.artists)
+
+
 def score_album(query: AlbumQuery, record: AlbumRecord) -> AlbumMatch:
     """``match_album`` of ``record`` against ``query``: joined artist names, title, track count, year."""
     return match_album(
         query,
-        artist=", ".join(a.name for a in record.artists),
+        artist=_credit(record),
         title=record.title,
         track_count=record.total_tracks or (len(record.tracks) or None),
         year=record.year,
@@ -199,9 +203,14 @@ def search_albums(session: SpotifySession, query: AlbumQuery, *, fetch: int = 3,
         page = read_album_search(body)
         if page is None:
             raise BadResponse(SOURCE, response.url, "search answer has no 'albums' paging object")
-        for album in page["items"]:
-            record = album_record(album)
+        records = [album_record(album) for album in page["items"]]
+        answer = [(_credit(r), r.title) for r in records]
+        for record in records:
             verdict = score_album(query, record)
+            if verdict.kind is None or verdict.score < RENAMED_ARTIST_SCORE:
+                # An artist Spotify credits another way: only on exact title, track count and year.
+                verdict = renamed_artist(query, (_credit(record), record.title, record.total_tracks, record.year),
+                                         answer) or verdict
             if _good(session, record, verdict, out):
                 scored.setdefault(record.id, (record, verdict))
         if scored or page["next"] is None:

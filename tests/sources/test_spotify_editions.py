@@ -66,3 +66,20 @@ def test_the_twin_the_user_has_comes_first(album: str, prefer: str, expect: str)
     found = _driver().run(album_art(_session(settings), query))
     ranked, _ = rank_covers(found.candidates, settings, query)
     assert ranked[0].id == expect
+
+
+def test_an_artist_spotify_credits_another_way_only_on_exact_title_count_and_year() -> None:
+    explicit, _clean, _search = _twins()
+    simplified = {k: v for k, v in explicit.items() if k != "tracks"}
+    search = json.dumps({"albums": {"href": "https://api.spotify.com/v1/search", "items": [simplified], "limit": 10,
+                                    "next": None, "offset": 0, "previous": None, "total": 1}}).encode()
+    driver = ReplayDriver([("/v1/search", Canned(body=search)),
+                           ("/v1/albums", Canned(body=json.dumps({"albums": [explicit]}).encode())),
+                           (f"/v1/albums/{EXPLICIT}", Canned(body=json.dumps(explicit).encode()))])
+    year = int(explicit["release_date"][:4])
+    renamed = AlbumQuery(artist="Stefani Germanotta", album="Die With A Smile", tracks=explicit["total_tracks"],
+                         year=year)
+    (record,) = driver.run(search_albums(_session(API), renamed)).records
+    assert record.id == EXPLICIT and any("renamed or restyled artist" in r for r in record.reasons)
+    title_only = replace(renamed, year=year - 9)
+    assert _driver().run(search_albums(_session(API), title_only)).records == []
