@@ -12,10 +12,11 @@ exactly once (with its result or its error). What doesn't: deciding anything abo
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from ._host import call_later
+from ._host import call_later, request_spacing
 from ._tagbridge.core.errors import BadResponse, SourceError, TagbridgeError, Unavailable
 from ._tagbridge.core.http import HttpRequest, HttpResponse, Lookup
 
@@ -39,8 +40,10 @@ def _headers(reply: Any) -> dict[str, str]:
 class _Run:
     """One lookup in flight: its callbacks and its per-request time limit."""
 
-    def __init__(self, ws: Any, lookup: Lookup[Any], done: Done, failed: Failed, timeout: float) -> None:
+    def __init__(self, ws: Any, lookup: Lookup[Any], done: Done, failed: Failed, timeout: float,
+                 in_flight: Counter[str]) -> None:
         self.ws = ws
+        self.in_flight = in_flight
         self.lookup = lookup
         self._done = done
         self._failed = failed
@@ -56,13 +59,6 @@ class _Run:
         if not self.finished:
             self.finished = True
             self._failed(exc)
-
-    def expire(self, seconds: float, source: str) -> None:
-        """The whole lookup's deadline: finish it as failed, and ignore whatever comes later."""
-        if self.finished:
-            return
-        self.lookup.close()
-        self.failed(Unavailable(source, f"gave up after {seconds:g} s (the lookup's deadline)"))
 
     def advance(self, step: Callable[[], HttpRequest]) -> None:
         if self.finished:
@@ -90,12 +86,24 @@ class _Run:
             headers["Range"] = f"bytes=0-{request.max_bytes - 1}"
         answered = False
         pending: list[Any] = []
+        host = request.host
+        # Picard's queue spaces requests to one host (1 s by default, 3 s for iTunes): a request
+        # queued behind this plugin's others waits its turn before its own time starts.
+        ahead = self.in_flight[host]
+        self.in_flight[host] += 1
+        limit = self.timeout + ahead * request_spacing(request.full_url)
+
+        def settle() -> None:
+            nonlocal answered
+            answered = True
+            self.in_flight[host] -= 1
+            if self.in_flight[host] <= 0:
+                del self.in_flight[host]
 
         def give_up() -> None:
-            nonlocal answered
             if answered:
                 return
-            answered = True
+            settle()
             for task in pending:
                 try:
                     self.ws.abort_task(task)
@@ -105,10 +113,9 @@ class _Run:
             self.advance(lambda: self.lookup.throw(late))
 
         def handler(document: Any, reply: Any, error: Any) -> None:
-            nonlocal answered
             if answered:
                 return  # already given up on
-            answered = True
+            settle()
             self.advance(lambda: self.reply(request, document, reply))
 
         common: dict[str, Any] = {"url": request.full_url, "handler": handler, "parse_response_type": None,
@@ -120,7 +127,7 @@ class _Run:
         else:
             task = self.ws.get_url(**common)
         pending.append(task)
-        call_later(self.timeout, give_up)
+        call_later(limit, give_up)
 
     def reply(self, request: HttpRequest, document: Any, reply: Any) -> HttpRequest:
         """Send the reply into the lookup (or throw what went wrong); returns the lookup's next request."""
@@ -141,16 +148,17 @@ class _Run:
 class PicardDriver:
     """Runs lookups over ``web_service`` (Picard's ``api.web_service``), one request at a time each.
 
-    Each request has a wall-clock limit of ``timeout`` seconds (the settings' ``timeout``): when
-    no reply came by then, the request is abandoned and the lookup told it timed out. Picard's
-    queue may hold a request back for rate control, so the limit counts from when it was queued.
+    Each request has a wall-clock limit of ``timeout`` seconds (the settings' ``timeout``) plus
+    its turn in Picard's queue (the host's spacing for each of this plugin's requests to that host
+    queued before it): when no reply came by then, the request is abandoned and the lookup told
+    it timed out. A lookup makes a bounded number of requests, so every lookup ends.
     """
 
     def __init__(self, web_service: Any) -> None:
         self._ws = web_service
+        self._in_flight: Counter[str] = Counter()
 
-    def run(self, lookup: Lookup[Any], done: Done, failed: Failed, *, timeout: float = 30.0,
-            deadline: float | None = None, source: str = "tagbridge") -> None:
+    def run(self, lookup: Lookup[Any], done: Done, failed: Failed, *, timeout: float = 30.0) -> None:
         """Start ``lookup``; later, exactly one of ``done(result)`` or ``failed(error)`` is called.
 
         ``failed`` receives a :class:`TagbridgeError` the lookup let through, or any other
@@ -158,11 +166,7 @@ class PicardDriver:
         hanging. Without a request to make, the callback comes before ``run`` returns.
 
         Args:
-            timeout: the most one request may take, in seconds.
-            deadline: the most the whole lookup may take; past it, ``failed`` gets an
-                Unavailable naming ``source`` and any later reply is ignored.
+            timeout: the most one request may take once it is its turn, in seconds.
         """
-        run = _Run(self._ws, lookup, done, failed, timeout)
+        run = _Run(self._ws, lookup, done, failed, timeout, self._in_flight)
         run.advance(lambda: next(lookup))
-        if deadline is not None and not run.finished:
-            call_later(deadline, lambda: run.expire(deadline, source))

@@ -35,9 +35,7 @@ ITUNES_DELAY_MS = 3000
 #: The tags the processor may write; it never writes any other, so MusicBrainz data is untouched.
 SPOTIFY_TAGS = ("spotify_album_id", "spotify_album_url", "spotify_track_id", "spotify_track_url")
 _OPEN = "https://open.spotify.com"
-#: The most the Spotify ID lookup may hold an album's loading, in seconds: under the 30 s Picard
-#: allows a plugin's blocking task.
-PROCESSOR_DEADLINE = 25.0
+
 
 
 @dataclass
@@ -125,8 +123,7 @@ class _ResolverProvider(CoverArtProvider):
             else:
                 state["sync"] = True
 
-        plugin.driver.run(lookup, done, failed, timeout=settings.timeout, deadline=settings.deadline,
-                          source=self.NAME)
+        plugin.driver.run(lookup, done, failed, timeout=settings.timeout)
         if state["sync"]:
             # Answered without the network: Picard must not be told to go on from inside queue_images.
             return CoverArtProvider.QueueState.FINISHED
@@ -237,8 +234,7 @@ def process_album(api: Any, album: Any, metadata: Any, release: Mapping[str, Any
         api.logger.error("tagbridge: Spotify IDs: %s", exc)
         finish()
 
-    plugin.driver.run(find_spotify_albums(session, evidence), done, failed, timeout=settings.timeout,
-                      deadline=PROCESSOR_DEADLINE, source="spotify")
+    plugin.driver.run(find_spotify_albums(session, evidence), done, failed, timeout=settings.timeout)
     state["waiting"] = True
 
 

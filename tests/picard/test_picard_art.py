@@ -183,3 +183,39 @@ def test_best_ranks_the_cover_art_archive_itunes_and_spotify_together(
     assert picard.stored_images() == [recorded_server.url + path]
     assert recorded_server.hits(f"/release/{release['id']}") == 1, "the Cover Art Archive was asked"
     assert picard.plugin_errors() == []
+
+
+def test_many_albums_at_once_wait_their_turn_in_picards_queue_without_timing_out(
+        picard: PicardRun, recorded_server: RecordedServer) -> None:
+    """Picard spaces requests to one host; a request's time limit starts when its turn comes."""
+    from picard.album import Album
+    from picard.coverart import CoverArt
+    from picard.metadata import Metadata
+    from picard.webservice import ratecontrol
+    from picard_host import wait_until
+
+    recorded_server.add("/lookup", Answer(mirrored(ITUNES_LINKED.read_bytes(), recorded_server)), id="578168980")
+    path = "/image/thumb/Music/v4/00/00/00/00000000-0000-0000-0000-000000000000/884501818353.jpg/3000x3000bb.jpg"
+    recorded_server.add(path, Answer(jpeg(3000, 3000), content_type="image/jpeg"))
+    picard.configure(recorded_server.url, providers=["tagbridge_itunes"], timeout=1.0)
+    ratecontrol.set_minimum_delay_for_url(recorded_server.url, 600)
+    arts = []
+    try:
+        for n in range(5):
+            release = release_83a3()
+            release["id"] = fake_mbid("queued", n)
+            album = Album(release["id"])
+            picard.app.albums[release["id"]] = album
+            metadata = Metadata()
+            metadata["album"] = release["title"]
+            album.metadata.update(metadata)
+            art = CoverArt(album, metadata, release)
+            arts.append((album, art))
+        for _album, art in arts:
+            art.retrieve()
+        assert wait_until(lambda: all(a._queue_generator is None and not al._pending_tasks for al, a in arts), 60)
+    finally:
+        ratecontrol.set_minimum_delay_for_url(recorded_server.url, 0)
+    assert picard.plugin_errors() == [], "no album's lookup timed out while waiting its turn"
+    assert recorded_server.hits("/lookup") == 5
+    assert len(picard.stored_images()) == 5
