@@ -14,12 +14,13 @@ the original wants the explicit (or not-explicit) one; the clean one only when t
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from typing import Final, Literal
 
 from tagbridge.core.normalize import split_title
 
 __all__ = ["Explicitness", "Preference", "PREFERENCES", "explicitness_of", "explicitness_of_tracks",
-           "wanted_explicitness", "explicitness_fit", "says_clean", "twin_order", "far_apart", "track_count_fit", "year_fit"]
+           "wanted_explicitness", "explicitness_fit", "says_clean", "name_twins", "far_apart", "track_count_fit", "year_fit"]
 
 #: A candidate's advisory state: "explicit", "clean" (a cleaned twin), "none" (nothing to clean), or None (unknown).
 Explicitness = Literal["explicit", "clean", "none"]
@@ -59,7 +60,7 @@ def wanted_explicitness(album: str, default: Preference, *, marked_clean: bool =
     return default
 
 
-def explicitness_fit(candidate: Explicitness | None, wanted: Preference) -> int:
+def explicitness_fit(candidate: str | None, wanted: str) -> int:
     """0 for the twin the user does not have, 1 otherwise.
 
     Only the other twin loses: an album with nothing to clean, or a source that does not say
@@ -70,12 +71,12 @@ def explicitness_fit(candidate: Explicitness | None, wanted: Preference) -> int:
     return 0 if candidate == other else 1
 
 
-def twin_order(candidate: Explicitness | None, wanted: Preference) -> int:
-    """Within one source's answers: 2 for the wanted twin, 1 for nothing-to-clean or unknown, 0 for the other
-    twin. (Across sources only :func:`explicitness_fit` applies: sources say more or less.)"""
-    if candidate == wanted:
-        return 2
-    return 1 if candidate in (None, "none") else 0
+def name_twins(items: Sequence[tuple[Hashable, str | None]]) -> list[str | None]:
+    """Each item's explicitness, with cleaned twins named: among items of one key (a source's
+    title and track count), an explicit one makes the "none" ones (nothing to clean) its cleaned
+    twins. Spotify tells its twins apart only this way, by its tracks' flags."""
+    explicit_keys = {key for key, state in items if state == "explicit"}
+    return ["clean" if state == "none" and key in explicit_keys else state for key, state in items]
 
 
 def far_apart(a: int, b: int) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from tagbridge.core.config import Settings
-from tagbridge.core.editions import explicitness_fit, track_count_fit, wanted_explicitness, year_fit
+from tagbridge.core.editions import explicitness_fit, name_twins, track_count_fit, wanted_explicitness, year_fit
 from tagbridge.core.model import AlbumQuery, ArtCandidate, MatchKind, PassedOver
 
 __all__ = ["rank_covers", "sort_key", "edition_fit", "clears_minimum", "under_minimum"]
@@ -32,10 +32,10 @@ def under_minimum(score: float, settings: Settings) -> str:
 def edition_fit(candidate: ArtCandidate, query: AlbumQuery | None, settings: Settings) -> tuple[int, int, int]:
     """How well the candidate is the user's *edition*: track count, then explicit/clean, then year (bigger fits)."""
     if query is None:
-        return (1, explicitness_fit(candidate.explicitness, settings.prefer), 1)  # type: ignore[arg-type]
+        return (1, explicitness_fit(candidate.explicitness, settings.prefer), 1)
     wanted = wanted_explicitness(query.album, settings.prefer, marked_clean=query.clean)  # type: ignore[arg-type]
     return (track_count_fit(query.tracks, candidate.track_count),
-            explicitness_fit(candidate.explicitness, wanted),  # type: ignore[arg-type]
+            explicitness_fit(candidate.explicitness, wanted),
             year_fit(query.year, candidate.year))
 
 
@@ -98,19 +98,11 @@ def rank_covers(
 
 
 def _twins_named(candidates: list[ArtCandidate]) -> list[ArtCandidate]:
-    """One source offering an album both as "explicit" and as "none" (nothing to clean) offers
-    twins: the "none" one is the cleaned twin. Spotify says so only this way, by its tracks' flags."""
-    groups: dict[tuple[str, str, int | None], set[str | None]] = {}
-    for cand in candidates:
-        groups.setdefault((cand.source, cand.title.casefold(), cand.track_count), set()).add(cand.explicitness)
-    out = []
-    for cand in candidates:
-        states = groups[(cand.source, cand.title.casefold(), cand.track_count)]
-        if cand.explicitness == "none" and "explicit" in states:
-            cand = replace(cand, explicitness="clean",
-                           reasons=cand.reasons + ("the cleaned twin: the same source offers an explicit one",))
-        out.append(cand)
-    return out
+    """The candidates with cleaned twins named (``editions.name_twins``), saying so in their reasons."""
+    states = name_twins([((c.source, c.title.casefold(), c.track_count), c.explicitness) for c in candidates])
+    return [c if state == c.explicitness else
+            replace(c, explicitness=state, reasons=c.reasons + ("the cleaned twin: the same source offers an explicit one",))
+            for c, state in zip(candidates, states)]
 
 
 def _rank_reason(position: int, cand: ArtCandidate, settings: Settings) -> str:

@@ -299,6 +299,7 @@ def search_art(settings: Settings, query: AlbumQuery) -> Lookup[ArtFindings]:
     def evaluate(country: str, request: HttpRequest, response: HttpResponse) -> ArtFindings:
         found, passed = [], []
         rows = parse_collections(request, response)
+        answer = [(c.artist, c.title) for c in rows]
         for collection in rows:
             if query.barcode and _stem_is_barcode(collection, query.barcode):
                 # The CD barcode is not always the digital UPC the lookup knows, but Apple often
@@ -311,7 +312,7 @@ def search_art(settings: Settings, query: AlbumQuery) -> Lookup[ArtFindings]:
             verdict = _match(query, collection)
             if verdict.kind is None or verdict.score < RENAMED_ARTIST_SCORE:
                 verdict = renamed_artist(query, (collection.artist, collection.title, collection.track_count,
-                                                 collection.year), [(c.artist, c.title) for c in rows]) or verdict
+                                                 collection.year), answer) or verdict
             if verdict.kind is None:
                 passed.append(_passed(collection, (f"iTunes {country} search", *verdict.reasons)))
                 continue

@@ -24,7 +24,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from tagbridge.core.editions import explicitness_of_tracks, track_count_fit, twin_order, wanted_explicitness
+from tagbridge.core.editions import (
+    explicitness_fit,
+    explicitness_of_tracks,
+    name_twins,
+    track_count_fit,
+    wanted_explicitness,
+)
 from tagbridge.core.errors import BadResponse
 from tagbridge.core.http import Lookup
 from tagbridge.core.match import RENAMED_ARTIST_SCORE, AlbumMatch, match_album, renamed_artist
@@ -125,16 +131,20 @@ def _with_verdict(record: AlbumRecord, verdict: AlbumMatch) -> AlbumRecord:
 
 def _best_first(records: Iterable[AlbumRecord], query: AlbumQuery | None = None,
                 prefer: str = "explicit") -> list[AlbumRecord]:
-    """Strongest match first; among equals the user's edition (track count, then the explicit or clean
-    twin by the tracks' flags, core/editions.py), then the score."""
+    """Strongest match first; among equals the user's edition (track count, then not the twin the
+    user does not have, by the tracks' flags: core/editions.py), then the score."""
+    listed = list(records)
     wanted = wanted_explicitness(query.album, prefer, marked_clean=query.clean) if query else prefer  # type: ignore[arg-type]
+    states = name_twins([((r.title.casefold(), r.total_tracks), explicitness_of_tracks([t.explicit for t in r.tracks]))
+                         for r in listed])
 
-    def key(r: AlbumRecord) -> tuple[float, ...]:
+    def key(item: tuple[AlbumRecord, str | None]) -> tuple[float, ...]:
+        r, state = item
         count = track_count_fit(query.tracks, r.total_tracks or (len(r.tracks) or None)) if query else 1
-        twin = twin_order(explicitness_of_tracks([t.explicit for t in r.tracks]), wanted)  # type: ignore[arg-type]
-        return (-(r.match.strength if r.match else 0), -count, -twin, -(r.score or 0.0))
+        return (-(r.match.strength if r.match else 0), -count, -explicitness_fit(state, wanted),
+                -(r.score or 0.0))
 
-    return sorted(records, key=key)
+    return [r for r, _state in sorted(zip(listed, states), key=key)]
 
 
 @dataclass(frozen=True, slots=True)
