@@ -22,9 +22,18 @@ from unittest.mock import MagicMock
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PyQt6 import QtCore, QtWidgets  # noqa: E402
+from PyQt6 import QtCore, QtNetwork, QtWidgets  # noqa: E402
 
 __all__ = ["HostApp", "start_host", "load_plugin", "wait_until", "configure_servers"]
+
+
+class _LocalOnly(QtNetwork.QNetworkProxyFactory):
+    """Direct connections to 127.0.0.1 and localhost only; every other host through a dead proxy."""
+
+    def queryProxy(self, query: QtNetwork.QNetworkProxyQuery = QtNetwork.QNetworkProxyQuery()) -> list[Any]:  # noqa: B008,N802
+        if query.peerHostName() in ("127.0.0.1", "localhost", "::1"):
+            return [QtNetwork.QNetworkProxy(QtNetwork.QNetworkProxy.ProxyType.NoProxy)]
+        return [QtNetwork.QNetworkProxy(QtNetwork.QNetworkProxy.ProxyType.HttpProxy, "127.0.0.1", 9)]
 
 
 class HostApp(QtWidgets.QApplication):
@@ -50,6 +59,9 @@ class HostApp(QtWidgets.QApplication):
         from picard.webservice.api_helpers.musicbrainz import MBAPIHelper
 
         self.webservice = WebService()
+        # No test reaches the internet: anything but this machine goes to a proxy nobody
+        # listens on, so a stray request fails at once instead of leaving the sandbox.
+        self.webservice.manager.setProxyFactory(_LocalOnly())
         self.mb_api = MBAPIHelper(self.webservice)
 
     def get_release_group_by_id(self, rg_id: str) -> Any:

@@ -213,7 +213,7 @@ def test_the_secret_never_reaches_picards_log(
         picard: PicardRun, recorded_server: RecordedServer, spec_clone: SpecClone) -> None:
     mbid = _outrun_release(recorded_server)
     secret = "s3cr3t-client-secret-value"
-    picard.configure(recorded_server.url, providers=["tagbridge_spotify"], spotify_backend="api",
+    picard.configure(recorded_server.url, providers=[], spotify_backend="api",
                      spotify_url=spec_clone.api_url, spotify_token_url=spec_clone.token_url,
                      spotify_client_id="client-id", spotify_client_secret=secret)
     album = picard.load_album(mbid)
@@ -266,3 +266,16 @@ def test_the_options_page_refuses_a_bad_value_with_the_parsers_message(picard: P
     with pytest.raises(OptionsCheckError) as info:
         page.check()  # type: ignore[attr-defined]
     assert "clone backend needs the clone's base URL" in info.value.info
+
+
+def test_the_picard_host_cannot_reach_beyond_this_machine(picard: PicardRun) -> None:
+    """The guard behind every Picard test: a request to any other host fails at once, locally."""
+    from picard_host import wait_until
+
+    from PyQt6.QtNetwork import QNetworkReply
+
+    got: list[object] = []
+    picard.app.webservice.get_url(url="http://music.invalid/ws/2/release/x", parse_response_type=None,
+                                  handler=lambda _doc, _reply, err: got.append(err))
+    assert wait_until(lambda: bool(got), 10), "the request must fail quickly, not wait on a network"
+    assert got == [QNetworkReply.NetworkError.ProxyConnectionRefusedError], "it went to the dead proxy, not out"
