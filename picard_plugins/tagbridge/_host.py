@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["set_min_delay", "options_error", "call_later", "request_spacing"]
+__all__ = ["set_min_delay", "options_error", "call_later"]
 
 
 def set_min_delay(url: str, delay_ms: int) -> bool:
@@ -24,16 +24,6 @@ def set_min_delay(url: str, delay_ms: int) -> bool:
         return False
     set_minimum_delay_for_url(url, delay_ms)
     return True
-
-
-def request_spacing(url: str) -> float:
-    """The seconds Picard's rate control now keeps between requests to ``url``'s host (1 s by default)."""
-    try:
-        from picard.webservice.ratecontrol import current_delay
-        from picard.webservice.utils import hostkey_from_url
-    except ImportError:
-        return 1.0
-    return max(0.0, current_delay(hostkey_from_url(url)) / 1000.0)
 
 
 def options_error(title: str, info: str) -> Exception:

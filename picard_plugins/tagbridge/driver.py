@@ -12,11 +12,11 @@ exactly once (with its result or its error). What doesn't: deciding anything abo
 
 from __future__ import annotations
 
-from collections import Counter
+import time
 from collections.abc import Callable
 from typing import Any
 
-from ._host import call_later, request_spacing
+from ._host import call_later
 from ._tagbridge.core.errors import BadResponse, SourceError, TagbridgeError, Unavailable
 from ._tagbridge.core.http import HttpRequest, HttpResponse, Lookup
 
@@ -41,9 +41,9 @@ class _Run:
     """One lookup in flight: its callbacks and its per-request time limit."""
 
     def __init__(self, ws: Any, lookup: Lookup[Any], done: Done, failed: Failed, timeout: float,
-                 in_flight: Counter[str]) -> None:
+                 patience: float) -> None:
         self.ws = ws
-        self.in_flight = in_flight
+        self.patience = patience
         self.lookup = lookup
         self._done = done
         self._failed = failed
@@ -86,36 +86,33 @@ class _Run:
             headers["Range"] = f"bytes=0-{request.max_bytes - 1}"
         answered = False
         pending: list[Any] = []
-        host = request.host
-        # Picard's queue spaces requests to one host (1 s by default, 3 s for iTunes): a request
-        # queued behind this plugin's others waits its turn before its own time starts.
-        ahead = self.in_flight[host]
-        self.in_flight[host] += 1
-        limit = self.timeout + ahead * request_spacing(request.full_url)
-
-        def settle() -> None:
-            nonlocal answered
-            answered = True
-            self.in_flight[host] -= 1
-            if self.in_flight[host] <= 0:
-                del self.in_flight[host]
+        queued_at = time.monotonic()
 
         def give_up() -> None:
+            nonlocal answered
             if answered:
                 return
-            settle()
+            waited = time.monotonic() - queued_at
+            # Picard's queue spaces requests to one host (1 s by default, 3 s for iTunes), and
+            # its own downloads go first: while it has other requests in hand this one may not
+            # have started yet, so it gets more time, up to the lookup's patience.
+            if getattr(self.ws, "num_pending_web_requests", 0) > 1 and waited + self.timeout <= self.patience:
+                call_later(self.timeout, give_up)
+                return
+            answered = True
             for task in pending:
                 try:
                     self.ws.abort_task(task)
                 except (RuntimeError, ValueError, AttributeError):
                     pass
-            late = Unavailable(request.source, f"timed out after {self.timeout:g} s talking to {request.host}")
+            late = Unavailable(request.source, f"timed out after {waited:.0f} s talking to {request.host}")
             self.advance(lambda: self.lookup.throw(late))
 
         def handler(document: Any, reply: Any, error: Any) -> None:
+            nonlocal answered
             if answered:
                 return  # already given up on
-            settle()
+            answered = True
             self.advance(lambda: self.reply(request, document, reply))
 
         common: dict[str, Any] = {"url": request.full_url, "handler": handler, "parse_response_type": None,
@@ -127,7 +124,7 @@ class _Run:
         else:
             task = self.ws.get_url(**common)
         pending.append(task)
-        call_later(limit, give_up)
+        call_later(self.timeout, give_up)
 
     def reply(self, request: HttpRequest, document: Any, reply: Any) -> HttpRequest:
         """Send the reply into the lookup (or throw what went wrong); returns the lookup's next request."""
@@ -148,17 +145,18 @@ class _Run:
 class PicardDriver:
     """Runs lookups over ``web_service`` (Picard's ``api.web_service``), one request at a time each.
 
-    Each request has a wall-clock limit of ``timeout`` seconds (the settings' ``timeout``) plus
-    its turn in Picard's queue (the host's spacing for each of this plugin's requests to that host
-    queued before it): when no reply came by then, the request is abandoned and the lookup told
-    it timed out. A lookup makes a bounded number of requests, so every lookup ends.
+    Each request has a wall-clock limit of ``timeout`` seconds (the settings' ``timeout``): when
+    no reply came by then and Picard has nothing else in hand, the request is abandoned and the
+    lookup told it timed out. While Picard's queue is busy (other albums, its own downloads, rate
+    control), the request may still be waiting its turn, so the limit is extended, up to
+    ``patience`` seconds in all. A lookup makes a bounded number of requests, so every lookup ends.
     """
 
     def __init__(self, web_service: Any) -> None:
         self._ws = web_service
-        self._in_flight: Counter[str] = Counter()
 
-    def run(self, lookup: Lookup[Any], done: Done, failed: Failed, *, timeout: float = 30.0) -> None:
+    def run(self, lookup: Lookup[Any], done: Done, failed: Failed, *, timeout: float = 30.0,
+            patience: float = 120.0) -> None:
         """Start ``lookup``; later, exactly one of ``done(result)`` or ``failed(error)`` is called.
 
         ``failed`` receives a :class:`TagbridgeError` the lookup let through, or any other
@@ -166,7 +164,8 @@ class PicardDriver:
         hanging. Without a request to make, the callback comes before ``run`` returns.
 
         Args:
-            timeout: the most one request may take once it is its turn, in seconds.
+            timeout: the most one request may take, in seconds, when Picard has nothing else to do.
+            patience: the most one request may wait and take while Picard's queue is busy.
         """
-        run = _Run(self._ws, lookup, done, failed, timeout, self._in_flight)
+        run = _Run(self._ws, lookup, done, failed, timeout, max(timeout, patience))
         run.advance(lambda: next(lookup))

@@ -123,7 +123,7 @@ class _ResolverProvider(CoverArtProvider):
             else:
                 state["sync"] = True
 
-        plugin.driver.run(lookup, done, failed, timeout=settings.timeout)
+        plugin.driver.run(lookup, done, failed, timeout=settings.timeout, patience=settings.deadline)
         if state["sync"]:
             # Answered without the network: Picard must not be told to go on from inside queue_images.
             return CoverArtProvider.QueueState.FINISHED
@@ -234,7 +234,8 @@ def process_album(api: Any, album: Any, metadata: Any, release: Mapping[str, Any
         api.logger.error("tagbridge: Spotify IDs: %s", exc)
         finish()
 
-    plugin.driver.run(find_spotify_albums(session, evidence), done, failed, timeout=settings.timeout)
+    plugin.driver.run(find_spotify_albums(session, evidence), done, failed, timeout=settings.timeout,
+                      patience=settings.deadline)
     state["waiting"] = True
 
 
